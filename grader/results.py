@@ -1,0 +1,103 @@
+"""Plain result records produced by grading and consumed by reports: one per check, exercise, submission."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """The outcome of one check against one submission; `message` is what the student reads."""
+
+    name: str
+    exercise: str
+    points: float
+    max_points: float
+    passed: bool
+    hidden: bool
+    message: str = ""
+
+    def as_dict(self) -> dict:
+        """The check as it appears in grades.json."""
+        return {
+            "name": self.name,
+            "points": self.points,
+            "max_points": self.max_points,
+            "passed": self.passed,
+            "hidden": self.hidden,
+            "message": self.message,
+        }
+
+
+@dataclass(frozen=True)
+class ExerciseResult:
+    """The checks of one exercise for one submission, and the points they add up to."""
+
+    exercise: str
+    max_points: float
+    checks: tuple[CheckResult, ...] = ()
+
+    @property
+    def points(self) -> float:
+        """Points earned: the sum over checks, rounded so that float noise never shows in reports."""
+        return round(sum(check.points for check in self.checks), 6)
+
+    def as_dict(self) -> dict:
+        """The exercise as it appears in grades.json."""
+        return {
+            "points": self.points,
+            "max_points": self.max_points,
+            "checks": [check.as_dict() for check in self.checks],
+        }
+
+
+@dataclass(frozen=True)
+class SubmissionResult:
+    """Everything graded for one student; `error` says why a submission could not be (fully) read."""
+
+    student: str
+    source: str
+    max_points: float
+    exercises: dict[str, ExerciseResult] = field(default_factory=dict)
+    error: str | None = None
+
+    @property
+    def points(self) -> float:
+        """Total points earned over all exercises."""
+        return round(sum(result.points for result in self.exercises.values()), 6)
+
+    def as_dict(self) -> dict:
+        """The submission as it appears in grades.json."""
+        return {
+            "student": self.student,
+            "source": self.source,
+            "points": self.points,
+            "max_points": self.max_points,
+            "error": self.error,
+            "exercises": {name: result.as_dict() for name, result in self.exercises.items()},
+        }
+
+
+@dataclass(frozen=True)
+class GradingResult:
+    """The grades of one assignment over all submissions, as written to grades.json."""
+
+    course: str
+    assignment: str
+    max_points: float
+    isolation: str
+    submissions: tuple[SubmissionResult, ...] = ()
+    isolation_layers: tuple[str, ...] = ()
+    graded_at: str = ""
+
+    def as_dict(self) -> dict:
+        """The whole report with exactly the keys of the grades.json contract (plus a few extra)."""
+        return {
+            "course": self.course,
+            "assignment": self.assignment,
+            "max_points": self.max_points,
+            "isolation": self.isolation,
+            "isolation_layers": list(self.isolation_layers),
+            "graded_at": self.graded_at,
+            "submissions": [submission.as_dict() for submission in self.submissions],
+        }
