@@ -1,0 +1,129 @@
+"""Containment a freshly forked worker applies to itself before any student code runs.
+
+Order matters: resource limits first, then the unprivileged user (after which the limits can no
+longer be raised), then seccomp last, because installing the filter needs the calls it blocks.
+Each layer that could not be applied is left out of the returned list, so the grader records the
+isolation level actually reached instead of assuming it.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import errno
+import os
+import resource
+from dataclasses import dataclass
+
+NOBODY = 65534
+PR_SET_DUMPABLE = 4
+CLONE_THREAD = 0x00010000
+
+# Calls a worker never needs: new programs and processes, the network, other processes' memory or
+# signals, and anything that reshapes namespaces or mounts.
+DENIED_CALLS = (
+    "execve", "execveat", "fork", "vfork", "socket", "socketpair", "connect", "bind", "listen",
+    "accept", "accept4", "ptrace", "process_vm_readv", "process_vm_writev", "pidfd_send_signal",
+    "pidfd_getfd", "unshare", "setns", "mount", "umount2", "pivot_root", "chroot", "bpf",
+    "perf_event_open", "userfaultfd", "keyctl", "add_key", "request_key", "personality",
+    "io_uring_setup", "mknod", "mknodat", "setsid", "setpgid",
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class WorkerLimits:
+    """What one worker may use; sent by the grader with each spawn request."""
+
+    memory_mb: int
+    cpu_seconds: int
+    file_bytes: int = 16 * 1024 * 1024
+    open_files: int = 64
+
+    @classmethod
+    def from_dict(cls, data: dict) -> WorkerLimits:
+        """Rebuild limits from the spawn request."""
+        return cls(
+            memory_mb=int(data["memory_mb"]),
+            cpu_seconds=int(data["cpu_seconds"]),
+            file_bytes=int(data.get("file_bytes", 16 * 1024 * 1024)),
+            open_files=int(data.get("open_files", 64)),
+        )
+
+    def as_dict(self) -> dict:
+        """The limits as data for the spawn request."""
+        return {
+            "memory_mb": self.memory_mb,
+            "cpu_seconds": self.cpu_seconds,
+            "file_bytes": self.file_bytes,
+            "open_files": self.open_files,
+        }
+
+
+def contain(limits: WorkerLimits, drop_user: bool, use_seccomp: bool) -> list[str]:
+    """Apply every layer this process can apply to itself; return the names of those in force."""
+    layers = []
+    _set_not_dumpable()
+    _apply_rlimits(limits)
+    layers.append("rlimits")
+    if drop_user and os.geteuid() == 0:
+        os.setgroups([])
+        os.setgid(NOBODY)
+        os.setuid(NOBODY)
+        layers.append("unprivileged-user")
+    if os.geteuid() != 0:
+        # RLIMIT_NPROC binds only unprivileged users: one more fence against new processes.
+        resource.setrlimit(resource.RLIMIT_NPROC, (0, 0))
+    if use_seccomp and _install_seccomp():
+        layers.append("seccomp")
+    return layers
+
+
+def _set_not_dumpable() -> None:
+    """Keep siblings of the same uid from attaching to this process or writing its memory."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.prctl(PR_SET_DUMPABLE, 0, 0, 0, 0)
+
+
+def _apply_rlimits(limits: WorkerLimits) -> None:
+    # The template already maps numpy and friends: the budget is on top of what is mapped now.
+    mapped = _mapped_bytes()
+    address_space = mapped + limits.memory_mb * 1024 * 1024
+    resource.setrlimit(resource.RLIMIT_AS, (address_space, address_space))
+    resource.setrlimit(resource.RLIMIT_CPU, (limits.cpu_seconds, limits.cpu_seconds + 1))
+    resource.setrlimit(resource.RLIMIT_FSIZE, (limits.file_bytes, limits.file_bytes))
+    resource.setrlimit(resource.RLIMIT_NOFILE, (limits.open_files, limits.open_files))
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+
+
+def _mapped_bytes() -> int:
+    with open("/proc/self/statm", "rb") as statm:
+        pages = int(statm.read().split()[0])
+    return pages * os.sysconf("SC_PAGE_SIZE")
+
+
+def _install_seccomp() -> bool:
+    try:
+        import pyseccomp as seccomp
+    except (ImportError, OSError):
+        return False
+    own_pid = os.getpid()
+    denied = seccomp.ERRNO(errno.EPERM)
+    try:
+        rules = seccomp.SyscallFilter(defaction=seccomp.ALLOW)
+        for name in DENIED_CALLS:
+            try:
+                rules.add_rule(denied, name)
+            except (ValueError, RuntimeError, OSError):
+                continue  # a call this kernel or architecture does not have
+        # Threads stay possible (numpy may start them); new processes do not.
+        rules.add_rule(denied, "clone", seccomp.Arg(0, seccomp.MASKED_EQ, CLONE_THREAD, 0))
+        # clone3 passes its flags in memory a filter cannot read: ENOSYS makes libc fall back to clone.
+        rules.add_rule(seccomp.ERRNO(errno.ENOSYS), "clone3")
+        # Signals only to itself: never to the template, the grader or a sibling.
+        rules.add_rule(denied, "kill", seccomp.Arg(0, seccomp.NE, own_pid))
+        rules.add_rule(denied, "tgkill", seccomp.Arg(0, seccomp.NE, own_pid))
+        rules.add_rule(denied, "tkill", seccomp.Arg(0, seccomp.NE, own_pid))
+        rules.add_rule(denied, "prctl", seccomp.Arg(0, seccomp.EQ, PR_SET_DUMPABLE))
+        rules.load()
+    except (RuntimeError, OSError, ValueError):
+        return False
+    return True

@@ -1,0 +1,116 @@
+"""Grader side: the three pipes to one worker, and a bounded wait for each answer.
+
+Requests go down one pipe and answers come up another, framed; everything the worker prints
+arrives on a third pipe, which is drained while waiting so the worker never blocks on it, and of
+which only the first `OUTPUT_CAP` bytes are kept: a flood of output costs neither memory nor disk.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import select
+import time
+
+from .wire import FrameReader, WireError
+
+OUTPUT_CAP = 64 * 1024
+READ_CHUNK = 1 << 16
+
+
+class WorkerGone(Exception):
+    """The worker closed its answer pipe: it exited or was killed."""
+
+
+class WorkerSilent(Exception):
+    """No answer came before the deadline."""
+
+
+class WorkerPipes:
+    """The grader's ends of a worker's request, response and output pipes."""
+
+    def __init__(self, request_w: int, response_r: int, output_r: int) -> None:
+        self.request_w = request_w
+        self.response_r = response_r
+        self.output_r = output_r
+        self.output = bytearray()
+        self.output_dropped = 0
+        self._output_open = True
+        self._frames = FrameReader()
+        for fd in (request_w, response_r, output_r):
+            os.set_blocking(fd, False)
+
+    @classmethod
+    def create(cls) -> tuple[WorkerPipes, list[int]]:
+        """New pipes: the grader's ends wrapped, and the worker's ends to pass to the template."""
+        request_r, request_w = os.pipe()
+        response_r, response_w = os.pipe()
+        output_r, output_w = os.pipe()
+        return cls(request_w, response_r, output_r), [request_r, response_w, output_w]
+
+    def send(self, payload: bytes, deadline: float) -> None:
+        """Write one framed request, waiting (until the deadline) while the pipe is full."""
+        view = memoryview(len(payload).to_bytes(4, "big") + payload)
+        while view:
+            try:
+                written = os.write(self.request_w, view)
+                view = view[written:]
+                continue
+            except BlockingIOError:
+                pass
+            except BrokenPipeError as error:
+                raise WorkerGone from error
+            self._wait([], deadline, writable=[self.request_w])
+
+    def receive(self, deadline: float) -> bytes:
+        """The next framed answer; WorkerGone at end of stream, WorkerSilent past the deadline."""
+        while True:
+            frame = self._frames.next_frame()
+            if frame is not None:
+                return frame
+            ready = self._wait([self.response_r], deadline)
+            if self.response_r in ready:
+                chunk = self._read(self.response_r)
+                if chunk == b"":
+                    raise WorkerGone
+                try:
+                    self._frames.feed(chunk or b"")
+                except WireError as error:
+                    raise WorkerGone from error
+
+    def _wait(self, readable: list[int], deadline: float, writable: list[int] = ()) -> set[int]:
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            raise WorkerSilent
+        watched = [fd for fd in readable if fd != self.output_r]
+        if self._output_open:
+            watched.append(self.output_r)
+        ready_r, ready_w, _ = select.select(watched, writable, [], remaining)
+        if not ready_r and not ready_w:
+            raise WorkerSilent
+        if self.output_r in ready_r:
+            self._drain_output()
+        return {*ready_r, *ready_w}
+
+    def _drain_output(self) -> None:
+        chunk = self._read(self.output_r)
+        if chunk == b"":
+            self._output_open = False  # the worker closed its output; stop watching it
+        if not chunk:
+            return
+        room = OUTPUT_CAP - len(self.output)
+        self.output += chunk[:room]
+        self.output_dropped += max(0, len(chunk) - room)
+
+    @staticmethod
+    def _read(fd: int) -> bytes | None:
+        try:
+            return os.read(fd, READ_CHUNK)
+        except BlockingIOError:
+            return None
+
+    def close(self) -> None:
+        """Close the grader's ends; the worker sees end of stream and leaves."""
+        for fd in (self.request_w, self.response_r, self.output_r):
+            with contextlib.suppress(OSError):
+                os.close(fd)

@@ -1,0 +1,277 @@
+"""Grader side: one submission's life in the sandbox, call by call.
+
+A `SubmissionRunner` forks a worker from the template, runs the submission's code in it, and then
+makes calls, each bounded by the per-call time limit and by what is left of the per-submission
+budget. A call that crashes, exits or hangs costs that call only: the worker is ended and the next
+call starts a fresh one (running the submission's code again). Failures come back as exceptions
+carrying one plain sentence for the student.
+"""
+
+from __future__ import annotations
+
+import math
+import signal
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from . import wire
+from .containment import WorkerLimits
+from .launcher import Template
+from .pipes import WorkerGone, WorkerPipes, WorkerSilent
+
+START_SECONDS = 10.0
+
+
+class CallFailed(Exception):
+    """A call that produced no value; `str()` is one sentence for the student (without the call)."""
+
+
+class StudentRaised(CallFailed):
+    """The student's code raised an exception."""
+
+    def __init__(self, type_name: str, message: str, where: str = "") -> None:
+        self.type_name = type_name
+        self.message = message
+        self.where = where
+        location = f" ({where})" if where else ""
+        text = f"raised {type_name}{location}" + (f": {message}" if message else "")
+        super().__init__(text)
+
+
+class WorkerCrashed(CallFailed):
+    """The worker died during the call (exit, signal, memory)."""
+
+
+class CallTimedOut(CallFailed):
+    """The call did not return within the per-call limit."""
+
+
+class BudgetExhausted(CallFailed):
+    """The submission used up its whole time budget; no further calls are made."""
+
+
+class FunctionMissing(CallFailed):
+    """The submission does not define the function."""
+
+
+class Unsendable(CallFailed):
+    """The function returned something that cannot cross the boundary (too large, too deep)."""
+
+
+@dataclass(frozen=True)
+class RunLimits:
+    """The limits of one submission, from course.toml."""
+
+    seconds_per_call: float
+    seconds_per_submission: float
+    memory_mb: int
+
+    def worker_limits(self) -> WorkerLimits:
+        """CPU time for a worker: never more than the whole submission's budget allows."""
+        return WorkerLimits(self.memory_mb, math.ceil(self.seconds_per_submission) + 1)
+
+
+@dataclass(frozen=True)
+class LoadReport:
+    """What running the submission's code gave: its functions and the cells that raised."""
+
+    functions: tuple[str, ...]
+    errors: tuple[dict, ...]
+    failure: str | None = None
+
+
+@dataclass(frozen=True)
+class CallResult:
+    """A call's value as plain data, the arguments as they were afterwards, and f's evaluations."""
+
+    value: Any
+    args_after: tuple | None
+    evaluations: int
+
+
+@dataclass
+class _Worker:
+    pid: int
+    pipes: WorkerPipes
+    layers: tuple[str, ...]
+
+
+class SubmissionRunner:
+    """Runs one submission's code in fresh workers and makes calls into it."""
+
+    def __init__(
+        self,
+        template: Template,
+        cells: Sequence[str],
+        filename: str,
+        *,
+        notebook: bool,
+        limits: RunLimits,
+    ) -> None:
+        self.template = template
+        self.cells = list(cells)
+        self.filename = filename
+        self.notebook = notebook
+        self.limits = limits
+        self.layers: tuple[str, ...] = ()
+        self.load_report: LoadReport | None = None
+        self.output = bytearray()
+        self._worker: _Worker | None = None
+        self._budget_end = time.monotonic() + limits.seconds_per_submission
+
+    # --- public -------------------------------------------------------------------------------
+
+    def load(self) -> LoadReport:
+        """Start the first worker and run the submission's code; report what it defines."""
+        try:
+            self.load_report = self._start()
+        except CallFailed as failure:
+            self.load_report = LoadReport((), (), failure=str(failure))
+        return self.load_report
+
+    def call(
+        self, function: str, args: Sequence[Any] = (), kwargs: dict | None = None,
+        *, return_args: bool = False,
+    ) -> CallResult:  # fmt: skip
+        """Call `function` in the sandbox; raise a `CallFailed` subclass if no value came back."""
+        if self._worker is None:
+            self._start()
+        request = {
+            "op": "call",
+            "function": function,
+            "args": list(args),
+            "kwargs": dict(kwargs or {}),
+            "return_args": return_args,
+        }
+        answer = self._exchange(request)
+        if "missing" in answer:
+            raise FunctionMissing(f"{function} is not defined in your submission")
+        if "exited" in answer:
+            raise WorkerCrashed(f"called sys.exit({answer['exited']}) instead of returning")
+        if "raised" in answer:
+            raised = answer["raised"]
+            raise StudentRaised(
+                str(raised.get("type")), str(raised.get("message")), str(raised.get("where"))
+            )
+        if "unsendable" in answer:
+            raise Unsendable(f"returned a value that cannot be graded ({answer['unsendable']})")
+        args_after = answer.get("args")
+        return CallResult(
+            value=answer.get("value"),
+            args_after=tuple(args_after) if isinstance(args_after, list) else None,
+            evaluations=int(answer.get("evaluations") or 0),
+        )
+
+    def close(self) -> None:
+        """End the current worker, if any."""
+        if self._worker is not None:
+            self._end_worker(kill=True)
+
+    # --- workers ------------------------------------------------------------------------------
+
+    def _start(self) -> LoadReport:
+        if time.monotonic() >= self._budget_end:
+            raise self._budget_failure()
+        pid, pipes = self.template.spawn(self.limits.worker_limits())
+        self._worker = _Worker(pid, pipes, ())
+        hello = self._receive(min(START_SECONDS, self.limits.seconds_per_submission))
+        self._worker.layers = tuple(str(layer) for layer in hello.get("layers", []))
+        self.layers = self._worker.layers
+        answer = self._exchange(
+            {
+                "op": "load",
+                "cells": self.cells,
+                "filename": self.filename,
+                "notebook": self.notebook,
+            }
+        )
+        if "functions" not in answer:
+            raise WorkerCrashed("running your code did not finish normally")
+        return LoadReport(
+            functions=tuple(str(name) for name in answer["functions"]),
+            errors=tuple(error for error in answer.get("errors", []) if isinstance(error, dict)),
+        )
+
+    def _exchange(self, request: dict) -> dict:
+        assert self._worker is not None
+        deadline = self._deadline()
+        try:
+            self._worker.pipes.send(wire.encode(request), deadline)
+        except WorkerGone:
+            raise self._crash() from None
+        except WorkerSilent:
+            raise self._timeout() from None
+        return self._receive_until(deadline)
+
+    def _receive(self, seconds: float) -> dict:
+        return self._receive_until(min(time.monotonic() + seconds, self._budget_end))
+
+    def _receive_until(self, deadline: float) -> dict:
+        assert self._worker is not None
+        try:
+            frame = self._worker.pipes.receive(deadline)
+            answer = wire.decode(frame)
+        except WorkerGone:
+            raise self._crash() from None
+        except WorkerSilent:
+            raise self._timeout() from None
+        except wire.WireError:
+            self._end_worker(kill=True)
+            raise WorkerCrashed("sent back data the grader cannot read") from None
+        if not isinstance(answer, dict):
+            self._end_worker(kill=True)
+            raise WorkerCrashed("sent back data the grader cannot read")
+        return answer
+
+    def _deadline(self) -> float:
+        return min(time.monotonic() + self.limits.seconds_per_call, self._budget_end)
+
+    def _timeout(self) -> CallFailed:
+        self._end_worker(kill=True)
+        if time.monotonic() >= self._budget_end:
+            return self._budget_failure()
+        return CallTimedOut(f"did not finish within {self.limits.seconds_per_call:g} s")
+
+    def _budget_failure(self) -> BudgetExhausted:
+        return BudgetExhausted(
+            "was not run: the submission used up its time budget of "
+            f"{self.limits.seconds_per_submission:g} s"
+        )
+
+    def _crash(self) -> WorkerCrashed:
+        status = self._end_worker(kill=True)
+        return WorkerCrashed(_describe_exit(status))
+
+    def _end_worker(self, *, kill: bool) -> dict | None:
+        worker, self._worker = self._worker, None
+        if worker is None:
+            return None
+        if kill:
+            self.template.kill(worker.pid)
+        worker.pipes.close()
+        status = self.template.wait_exit(worker.pid)
+        room = wire.MAX_STR - len(self.output)
+        self.output += worker.pipes.output[: max(0, room)]
+        return status
+
+
+def _describe_exit(status: dict | None) -> str:
+    """How the worker ended, in words a student understands."""
+    if status is None:
+        return "stopped the sandbox worker"
+    if "signal" in status:
+        number = int(status["signal"])
+        reasons = {
+            signal.SIGSEGV: "crashed with a segmentation fault",
+            signal.SIGABRT: "aborted the process",
+            signal.SIGXCPU: "used up its CPU time",
+            signal.SIGKILL: "was killed (out of memory or time)",
+            signal.SIGFPE: "crashed with a floating-point exception",
+            signal.SIGBUS: "crashed with a bus error",
+        }
+        name = signal.Signals(number).name if number in signal.Signals._value2member_map_ else ""
+        return reasons.get(number, f"was stopped by signal {name or number}")
+    code = status.get("code")
+    return f"ended the process (exit status {code}) instead of returning"

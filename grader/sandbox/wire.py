@@ -1,0 +1,296 @@
+"""The data format that crosses the sandbox boundary, in both directions.
+
+Only data crosses: JSON whose non-JSON values are tagged objects, numpy arrays as .npy bytes loaded
+with ``allow_pickle=False`` and numeric dtypes only. Messages are framed by a 4-byte length and capped
+in size; decoding caps nesting depth. `to_plain` runs in the worker and turns whatever student code
+returned into such data, so that no student object (and so no student ``__eq__`` or ``__float__``)
+ever reaches the grader.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+import json
+import math
+import os
+import struct
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+MAX_MESSAGE_BYTES = 16 * 1024 * 1024
+MAX_DEPTH = 32
+MAX_ITEMS = 100_000
+MAX_STR = 10_000
+NUMERIC_KINDS = "biufc"
+
+_HEADER = struct.Struct("!I")
+
+
+class WireError(Exception):
+    """A message that breaks the format: too big, too deep, malformed or of a forbidden type."""
+
+
+class Unsupported:
+    """Stands for a value that cannot cross the boundary (a custom object, a generator...).
+
+    Only the type's name crosses, capped in length, so a check can tell the student what came back.
+    """
+
+    __slots__ = ("type_name",)
+
+    def __init__(self, type_name: str) -> None:
+        self.type_name = type_name[:80]
+
+    def __repr__(self) -> str:
+        return f"<{self.type_name} object>"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Unsupported) and other.type_name == self.type_name
+
+    def __hash__(self) -> int:
+        return hash(self.type_name)
+
+
+# --- plain data (worker side) ---------------------------------------------------------------
+
+
+def to_plain(value: Any, depth: int = 0) -> Any:
+    """Convert a student's value to data built only from exact builtin types and base-class ndarrays.
+
+    Subclasses are read through their base class's own methods (``float.__float__``), so a student's
+    override cannot run on the grader side; it may run here, inside the worker, which is untrusted
+    anyway.
+    """
+    if depth > MAX_DEPTH:
+        raise WireError("the value is nested too deeply")
+    kind = type(value)
+    if value is None or kind in (bool, int, float, str):
+        return value
+    if isinstance(value, np.generic):
+        return _numpy_scalar(value)
+    if isinstance(value, np.ndarray):
+        return np.array(value, copy=True, subok=False)
+    if isinstance(value, bool):
+        return bool.__bool__(value)
+    if isinstance(value, int):
+        return int.__index__(value)
+    if isinstance(value, float):
+        return float.__float__(value)
+    if isinstance(value, str):
+        return str.__str__(value)
+    if isinstance(value, (list, tuple)):
+        items = list.__iter__(value) if isinstance(value, list) else tuple.__iter__(value)
+        plain = [to_plain(item, depth + 1) for item in items]
+        return plain if isinstance(value, list) else tuple(plain)
+    if isinstance(value, dict):
+        return {str(key): to_plain(item, depth + 1) for key, item in dict.items(value)}
+    return Unsupported(type(value).__name__)
+
+
+def _numpy_scalar(value: np.generic) -> Any:
+    if value.dtype.kind not in NUMERIC_KINDS:
+        return Unsupported(f"numpy.{type(value).__name__}")
+    return value.dtype.type(value.item())
+
+
+# --- encoding -------------------------------------------------------------------------------
+
+
+def encode(value: Any) -> bytes:
+    """Encode plain data (see `to_plain`) as one JSON document."""
+    return json.dumps(_tag(value, 0), allow_nan=False, separators=(",", ":")).encode()
+
+
+def _tag(value: Any, depth: int) -> Any:
+    if depth > MAX_DEPTH:
+        raise WireError("the value is nested too deeply")
+    kind = type(value)
+    if value is None or kind in (bool, int, str):
+        return value
+    if kind is float:
+        return value if math.isfinite(value) else {"$float": repr(value)}
+    if isinstance(value, np.ndarray):
+        return {"$ndarray": _npy_bytes(value)}
+    if isinstance(value, np.generic):
+        return {"$scalar": value.dtype.str, "value": _tag(value.item(), depth + 1)}
+    if kind is list:
+        return [_tag(item, depth + 1) for item in value]
+    if kind is tuple:
+        return {"$tuple": [_tag(item, depth + 1) for item in value]}
+    if kind is dict:
+        return {"$dict": [[key, _tag(item, depth + 1)] for key, item in value.items()]}
+    if kind is Unsupported:
+        return {"$unsupported": value.type_name}
+    if hasattr(value, "wire_tag"):
+        return value.wire_tag()
+    raise WireError(f"cannot send a {kind.__name__}")
+
+
+def _npy_bytes(array: np.ndarray) -> str:
+    if array.dtype.kind not in NUMERIC_KINDS:
+        raise WireError(f"arrays of dtype {array.dtype} cannot cross the sandbox boundary")
+    buffer = io.BytesIO()
+    np.save(buffer, np.ascontiguousarray(array), allow_pickle=False)
+    return base64.b64encode(buffer.getvalue()).decode("ascii")
+
+
+# --- decoding -------------------------------------------------------------------------------
+
+
+Hook = Callable[[dict], Any]
+
+
+def decode(data: bytes, hooks: dict[str, Hook] | None = None) -> Any:
+    """Decode one JSON document from the other side, enforcing the size, depth and dtype rules.
+
+    `hooks` maps extra tags (such as ``$func``) to constructors; any other unknown tag is an error.
+    """
+    if len(data) > MAX_MESSAGE_BYTES:
+        raise WireError("the message is too large")
+    try:
+        raw = json.loads(data)
+    except (ValueError, RecursionError) as error:
+        raise WireError("the message is not valid JSON") from error
+    return _untag(raw, 0, hooks or {}, [0])
+
+
+def _untag(value: Any, depth: int, hooks: dict[str, Hook], count: list[int]) -> Any:
+    if depth > MAX_DEPTH:
+        raise WireError("the value is nested too deeply")
+    count[0] += 1
+    if count[0] > MAX_ITEMS:
+        raise WireError("the value has too many items")
+    kind = type(value)
+    if value is None or kind in (bool, int, float):
+        return value
+    if kind is str:
+        if len(value) > MAX_STR:
+            raise WireError("a string in the value is too long")
+        return value
+    if kind is list:
+        return [_untag(item, depth + 1, hooks, count) for item in value]
+    if kind is not dict or len(value) == 0:
+        raise WireError("unexpected JSON value")
+    tag = next(iter(value))
+    if tag == "$float":
+        return _special_float(value[tag])
+    if tag == "$ndarray":
+        return _load_npy(value[tag])
+    if tag == "$scalar":
+        return _scalar(value[tag], _untag(value.get("value"), depth + 1, hooks, count))
+    if tag == "$tuple":
+        return tuple(_untag(item, depth + 1, hooks, count) for item in _list(value[tag]))
+    if tag == "$dict":
+        return {_key(pair): _untag(pair[1], depth + 1, hooks, count) for pair in _list(value[tag])}
+    if tag == "$unsupported":
+        return Unsupported(str(value[tag]))
+    if tag in hooks:
+        return hooks[tag](value)
+    raise WireError(f"unknown tag {tag[:20]!r}")
+
+
+def _list(value: Any) -> list:
+    if type(value) is not list:
+        raise WireError("malformed tagged value")
+    return value
+
+
+def _key(pair: Any) -> str:
+    if type(pair) is not list or len(pair) != 2 or type(pair[0]) is not str:
+        raise WireError("malformed dict entry")
+    return pair[0][:MAX_STR]
+
+
+def _special_float(text: Any) -> float:
+    if text not in ("nan", "inf", "-inf"):
+        raise WireError("malformed special float")
+    return float(text)
+
+
+def _scalar(dtype_str: Any, item: Any) -> np.generic:
+    try:
+        dtype = np.dtype(str(dtype_str)[:8])
+    except TypeError as error:
+        raise WireError("malformed numpy scalar") from error
+    if dtype.kind not in NUMERIC_KINDS or type(item) not in (bool, int, float, list):
+        raise WireError("numpy scalars must be numeric")
+    if type(item) is list:
+        raise WireError("malformed numpy scalar")
+    return dtype.type(item)
+
+
+def _load_npy(text: Any) -> np.ndarray:
+    if type(text) is not str:
+        raise WireError("malformed array")
+    try:
+        raw = base64.b64decode(text, validate=True)
+        array = np.load(io.BytesIO(raw), allow_pickle=False)
+    except (ValueError, OSError, EOFError) as error:
+        raise WireError("malformed array") from error
+    if not isinstance(array, np.ndarray) or array.dtype.kind not in NUMERIC_KINDS:
+        raise WireError("arrays must have a numeric dtype")
+    return array
+
+
+# --- framing --------------------------------------------------------------------------------
+
+
+def write_frame(fd: int, payload: bytes) -> None:
+    """Write one length-prefixed message to a file descriptor, all of it."""
+    if len(payload) > MAX_MESSAGE_BYTES:
+        raise WireError("the message is too large")
+    view = memoryview(_HEADER.pack(len(payload)) + payload)
+    while view:
+        written = os.write(fd, view)
+        view = view[written:]
+
+
+class FrameReader:
+    """Reassembles length-prefixed messages from a non-blocking stream, refusing oversized ones."""
+
+    def __init__(self) -> None:
+        self._buffer = bytearray()
+
+    def feed(self, chunk: bytes) -> None:
+        """Add bytes read from the stream."""
+        self._buffer += chunk
+        if len(self._buffer) >= _HEADER.size:
+            (size,) = _HEADER.unpack_from(self._buffer)
+            if size > MAX_MESSAGE_BYTES:
+                raise WireError("the message is too large")
+
+    def next_frame(self) -> bytes | None:
+        """Return the next complete message, or None until one has fully arrived."""
+        if len(self._buffer) < _HEADER.size:
+            return None
+        (size,) = _HEADER.unpack_from(self._buffer)
+        end = _HEADER.size + size
+        if len(self._buffer) < end:
+            return None
+        frame = bytes(self._buffer[_HEADER.size : end])
+        del self._buffer[:end]
+        return frame
+
+
+def read_frame_blocking(fd: int) -> bytes | None:
+    """Read one message from a blocking descriptor (the worker's side); None at end of stream."""
+    header = _read_exact(fd, _HEADER.size)
+    if header is None:
+        return None
+    (size,) = _HEADER.unpack(header)
+    if size > MAX_MESSAGE_BYTES:
+        raise WireError("the message is too large")
+    return _read_exact(fd, size)
+
+
+def _read_exact(fd: int, size: int) -> bytes | None:
+    chunks = bytearray()
+    while len(chunks) < size:
+        chunk = os.read(fd, size - len(chunks))
+        if not chunk:
+            return None
+        chunks += chunk
+    return bytes(chunks)
