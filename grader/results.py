@@ -60,6 +60,7 @@ class SubmissionResult:
     max_points: float
     exercises: dict[str, ExerciseResult] = field(default_factory=dict)
     error: str | None = None
+    notes: tuple[str, ...] = ()
 
     @property
     def points(self) -> float:
@@ -74,8 +75,31 @@ class SubmissionResult:
             "points": self.points,
             "max_points": self.max_points,
             "error": self.error,
+            "notes": list(self.notes),
             "exercises": {name: result.as_dict() for name, result in self.exercises.items()},
         }
+
+    @classmethod
+    def from_dict(cls, data: dict) -> SubmissionResult:
+        """Rebuild a submission's result from its grades.json form (as shards send it)."""
+        exercises = {
+            name: ExerciseResult(
+                exercise=name,
+                max_points=float(entry["max_points"]),
+                checks=tuple(
+                    CheckResult(exercise=name, **check) for check in entry.get("checks", [])
+                ),
+            )
+            for name, entry in data["exercises"].items()
+        }
+        return cls(
+            student=data["student"],
+            source=data["source"],
+            max_points=float(data["max_points"]),
+            exercises=exercises,
+            error=data.get("error"),
+            notes=tuple(data.get("notes", [])),
+        )
 
 
 @dataclass(frozen=True)

@@ -188,14 +188,19 @@ def _bubblewrap_arguments() -> list[str]:
         if os.path.exists(config_file):
             arguments += ["--ro-bind", config_file, config_file]
     prefix = os.path.realpath(sys.base_prefix)
-    if not prefix.startswith("/usr/"):
-        arguments += ["--ro-bind", prefix, prefix]
+    binds = [] if prefix.startswith("/usr/") else [prefix]
+    binds += [folder for folder in _site_dirs() if not folder.startswith(("/usr/", prefix + "/"))]
+    # bwrap makes missing parents 0700, which the unprivileged worker could not cross.
+    parents = sorted({str(parent) for path in binds for parent in Path(path).parents} - {"/"})
+    for parent in [*parents, INSIDE_ROOT]:
+        arguments += ["--perms", "0755", "--dir", parent]
+    for folder in binds:
+        arguments += ["--ro-bind", folder, folder]
     for folder in _site_dirs():
-        if not folder.startswith(("/usr/", prefix + "/")):
-            arguments += ["--ro-bind", folder, folder]
         installed = Path(folder) / "grader"
-        if installed.is_dir() and installed.resolve() != SANDBOX_PACKAGE.parent:
-            arguments += ["--tmpfs", str(installed)]  # an installed grader holds the checks
+        if installed.is_dir():
+            # An installed grader holds the checks; the sandbox package is bound on its own below.
+            arguments += ["--tmpfs", str(installed)]
     arguments += ["--ro-bind", str(SANDBOX_PACKAGE), f"{INSIDE_ROOT}/{INSIDE_PACKAGE}"]
     # The only writable place, small; the template wipes it after every worker.
     arguments += ["--size", str(SCRATCH_MB * 1024 * 1024), "--tmpfs", "/tmp"]

@@ -121,7 +121,8 @@ def _describe_exception(error: BaseException) -> dict:
         where = f"line {error.lineno}"
     else:
         frames = [frame for frame in traceback.extract_tb(error.__traceback__) if frame.lineno]
-        student_frames = [frame for frame in frames if not frame.filename.startswith(sys.prefix)]
+        # Submission code is compiled under its bare file name; library frames have absolute paths.
+        student_frames = [frame for frame in frames if not frame.filename.startswith("/")]
         if student_frames:
             where = f"line {student_frames[-1].lineno}"
     return {

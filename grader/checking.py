@@ -1,0 +1,72 @@
+"""What a check author writes with: the `check` marker, failures with a student message, `require`.
+
+A check is a pytest test function in `grader/checks/{public,hidden}/<assignment>.py`:
+
+    @check("derivative", weight=2)
+    def test_worked_example(student, reference):
+        require(check_number(student.derivative(0.5), reference.derivative(0.5),
+                             call="derivative(0.5)"))
+
+The exercise's points (course.toml) are shared among its checks in proportion to their weights.
+A check fails with the message of the `CheckFailure` it raises (or of the failed call); that message
+is what the student reads, so it must be one or two plain sentences.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, Protocol
+
+import pytest
+
+MARKER = "gradkit"
+
+
+class CheckFailure(AssertionError):
+    """A check that failed; `str()` is the sentence the student reads."""
+
+
+class Judgement(Protocol):
+    """Anything with `ok` and `message`, such as the oracles' verdicts."""
+
+    ok: bool
+    message: str
+
+
+def check(exercise: str, *, weight: float = 1.0) -> Callable[[Callable], Callable]:
+    """Mark a test function as a check of `exercise`, worth `weight` shares of its points."""
+    if weight <= 0:
+        raise ValueError("a check's weight must be positive")
+    return getattr(pytest.mark, MARKER)(exercise=exercise, weight=float(weight))
+
+
+def require(judgement: Judgement) -> None:
+    """Fail the check with the judgement's message unless it is ok."""
+    if not judgement.ok:
+        raise CheckFailure(judgement.message)
+
+
+def fail(message: str) -> None:
+    """Fail the check with this message for the student."""
+    raise CheckFailure(message)
+
+
+def short_repr(value: Any, limit: int = 60) -> str:
+    """A compact rendering of an argument or a value for messages: arrays on one line, capped."""
+    import numpy as np
+
+    if isinstance(value, np.ndarray):
+        text = np.array2string(value, precision=6, separator=", ", threshold=8).replace("\n", "")
+        text = f"array({text})"
+    elif isinstance(value, float):
+        text = repr(float(value))
+    else:
+        text = repr(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def describe_call(function: str, args: tuple, kwargs: dict) -> str:
+    """`name(arg, ..., key=value)` as a student would have written the call."""
+    parts = [short_repr(arg) for arg in args]
+    parts += [f"{key}={short_repr(value)}" for key, value in kwargs.items()]
+    return f"{function}({', '.join(parts)})"

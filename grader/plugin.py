@@ -1,0 +1,247 @@
+"""The pytest plugin that turns one pytest session into the grading of many submissions.
+
+Checks are collected once. `pytest_runtestloop` then runs every check against every submission in
+turn, re-binding the `student` fixture to that submission's sandbox, and records each outcome as a
+`CheckResult` worth its share of the exercise's points. No interpreter starts per submission or
+per check: only the sandbox worker, forked from the preloaded template.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from types import ModuleType
+
+import numpy as np
+import pytest
+from _pytest.runner import runtestprotocol
+
+from grader.checking import MARKER, CheckFailure
+from grader.course import Assignment, Course
+from grader.proxy import StudentProxy
+from grader.results import CheckResult, ExerciseResult, SubmissionResult
+from grader.sandbox.launcher import Template
+from grader.sandbox.runner import LoadReport, RunLimits, SubmissionRunner
+from grader.submissions import Submission
+
+CHECKS_ROOT = Path(__file__).resolve().parent / "checks"
+
+
+@dataclass(frozen=True)
+class CheckSpec:
+    """A collected check: which exercise it grades, what it is worth, whether students see it."""
+
+    name: str
+    exercise: str
+    max_points: float
+    hidden: bool
+
+
+@dataclass
+class _Current:
+    submission: Submission
+    proxy: StudentProxy
+
+
+class GradingPlugin:
+    """Runs the collected checks against each submission and reports each submission's result."""
+
+    def __init__(
+        self,
+        course: Course,
+        assignment: Assignment,
+        submissions: Sequence[Submission],
+        report: Callable[[SubmissionResult, tuple[str, ...]], None],
+        *,
+        use_bubblewrap: bool | None = None,
+    ) -> None:
+        self.course = course
+        self.assignment = assignment
+        self.submissions = list(submissions)
+        self.report = report
+        self.use_bubblewrap = use_bubblewrap
+        self.specs: dict[str, CheckSpec] = {}
+        self.problems: list[str] = []
+        self._current: _Current | None = None
+        self._failures: dict[str, BaseException] = {}
+
+    # --- fixtures -----------------------------------------------------------------------------
+
+    @pytest.fixture
+    def student(self) -> StudentProxy:
+        """The submission being graded; its function calls run in the sandbox."""
+        assert self._current is not None, "checks run only inside grader grade"
+        return self._current.proxy
+
+    @pytest.fixture(scope="session")
+    def reference(self) -> ModuleType:
+        """The trusted reference solution of the assignment."""
+        return load_module(self.assignment.solution, f"gradkit_reference_{self.assignment.id}")
+
+    @pytest.fixture
+    def rng(self, request: pytest.FixtureRequest) -> np.random.Generator:
+        """A generator seeded from the course seed and the check's name: same inputs every run."""
+        return np.random.default_rng(check_seed(self.course.seed, request.node.name))
+
+    # --- collection ---------------------------------------------------------------------------
+
+    @pytest.hookimpl(trylast=True)
+    def pytest_collection_modifyitems(self, items: list[pytest.Item]) -> None:
+        """Give each check its points; order checks by exercise, public before hidden."""
+        order = {exercise.id: index for index, exercise in enumerate(self.assignment.exercises)}
+        marked = []
+        for item in items:
+            marker = item.get_closest_marker(MARKER)
+            exercise = marker.kwargs.get("exercise") if marker else None
+            if exercise not in order:
+                self.problems.append(f"{item.nodeid}: not marked with a known exercise")
+                continue
+            marked.append((item, exercise, marker.kwargs.get("weight", 1.0)))
+        marked.sort(key=lambda entry: (order[entry[1]], _is_hidden(entry[0])))
+        weights: dict[str, float] = {}
+        for _, exercise, weight in marked:
+            weights[exercise] = weights.get(exercise, 0.0) + weight
+        for item, exercise, weight in marked:
+            points = self.assignment.exercise(exercise).points * weight / weights[exercise]
+            self.specs[item.nodeid] = CheckSpec(
+                _check_name(item), exercise, round(points, 6), _is_hidden(item)
+            )
+        items[:] = [entry[0] for entry in marked]
+
+    # --- running ------------------------------------------------------------------------------
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_runtestloop(self, session: pytest.Session) -> bool:
+        """Grade every submission with every collected check."""
+        if session.testsfailed or self.problems:
+            return True
+        items = list(session.items)
+        template = Template(use_bubblewrap=self.use_bubblewrap)
+        try:
+            for submission in self.submissions:
+                result, layers = self._grade(template, submission, items)
+                self.report(result, layers)
+        finally:
+            template.close()
+        return True
+
+    @pytest.hookimpl(hookwrapper=True)
+    def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo):
+        """Keep the exception of a failed setup or call, to turn it into the student's message."""
+        if call.excinfo is not None and call.when in ("setup", "call"):
+            self._failures.setdefault(item.nodeid, call.excinfo.value)
+        yield
+
+    def _grade(
+        self, template: Template, submission: Submission, items: list[pytest.Item]
+    ) -> tuple[SubmissionResult, tuple[str, ...]]:
+        runner, load, error, notes = self._open(template, submission)
+        layers = (*template.base_layers, *(runner.layers if runner else ()))
+        self._current = _Current(submission, StudentProxy(runner, load, error or ""))
+        checks: dict[str, list[CheckResult]] = {e.id: [] for e in self.assignment.exercises}
+        try:
+            for index, item in enumerate(items):
+                spec = self.specs[item.nodeid]
+                checks[spec.exercise].append(self._run_check(item, items, index, spec))
+        finally:
+            self._current = None
+            if runner is not None:
+                runner.close()
+        exercises = {
+            exercise.id: ExerciseResult(exercise.id, exercise.points, tuple(checks[exercise.id]))
+            for exercise in self.assignment.exercises
+        }
+        result = SubmissionResult(
+            student=submission.student,
+            source=str(submission.source),
+            max_points=self.assignment.max_points,
+            exercises=exercises,
+            error=error,
+            notes=tuple(notes),
+        )
+        return result, layers
+
+    def _open(
+        self, template: Template, submission: Submission
+    ) -> tuple[SubmissionRunner | None, LoadReport, str | None, list[str]]:
+        """Start the submission's sandbox and run its code; say why if it could not run."""
+        if submission.error:
+            return None, LoadReport((), ()), submission.error, []
+        limits = self.assignment.limits
+        runner = SubmissionRunner(
+            template,
+            submission.cells,
+            submission.source.name,
+            notebook=submission.kind == "ipynb",
+            limits=RunLimits(
+                limits.seconds_per_call, limits.seconds_per_submission, limits.memory_mb
+            ),
+        )
+        load = runner.load()
+        if load.failure:
+            return runner, load, f"{submission.source.name}: running your code {load.failure}.", []
+        notes = [_describe_cell_error(submission, entry) for entry in load.errors]
+        if notes and submission.kind == "py":
+            return runner, load, notes[0], []
+        return runner, load, None, notes
+
+    def _run_check(
+        self, item: pytest.Item, items: list[pytest.Item], index: int, spec: CheckSpec
+    ) -> CheckResult:
+        self._failures.pop(item.nodeid, None)
+        item._initrequest()  # fresh fixtures for this submission: pytest reruns the same item
+        nextitem = items[index + 1] if index + 1 < len(items) else items[0]
+        runtestprotocol(item, log=False, nextitem=nextitem)
+        failure = self._failures.pop(item.nodeid, None)
+        if failure is None:
+            return CheckResult(spec.name, spec.exercise, spec.max_points, spec.max_points, True,
+                               spec.hidden, "passed")  # fmt: skip
+        return CheckResult(spec.name, spec.exercise, 0.0, spec.max_points, False, spec.hidden,
+                           _student_message(failure))  # fmt: skip
+
+
+def check_seed(course_seed: int, check_name: str) -> int:
+    """A stable seed for one check (Python's own hash is salted per process; this is not)."""
+    digest = hashlib.sha256(f"{course_seed}:{check_name}".encode()).digest()
+    return int.from_bytes(digest[:8], "big")
+
+
+def load_module(path: Path, name: str) -> ModuleType:
+    """Import a trusted module (a reference solution) from its path."""
+    spec = importlib.util.spec_from_file_location(name, path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def _is_hidden(item: pytest.Item) -> bool:
+    return "hidden" in Path(str(item.path)).parts
+
+
+def _check_name(item: pytest.Item) -> str:
+    return item.name.removeprefix("test_")
+
+
+def _student_message(failure: BaseException) -> str:
+    if isinstance(failure, CheckFailure):
+        return str(failure)
+    if isinstance(failure, AssertionError):
+        return str(failure).split("\n")[0] or "the check's condition did not hold."
+    # A fault in the check itself, not the student's: say so rather than blame the submission.
+    return (
+        f"this check could not judge your answer ({type(failure).__name__}: "
+        f"{str(failure)[:200]}); please tell your instructor."
+    )
+
+
+def _describe_cell_error(submission: Submission, entry: dict) -> str:
+    where = f", {entry['where']}" if entry.get("where") else ""
+    place = f"cell {entry.get('cell')}" if submission.kind == "ipynb" else submission.source.name
+    message = f": {entry.get('message')}" if entry.get("message") else ""
+    return f"{place}{where}: {entry.get('type')}{message}"

@@ -1,0 +1,106 @@
+"""One grading session: a pytest run over a share of the submissions, in its own process.
+
+`grader.grading` starts one such process per job slot (`python -m grader.session JOB FD`). Each
+runs pytest once, with `GradingPlugin`, and writes one JSON line per graded submission to the file
+descriptor FD, which the parent reads for progress and results.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import os
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import pytest
+
+from grader.course import Assignment, Course, load_course
+from grader.plugin import CHECKS_ROOT, GradingPlugin
+from grader.results import SubmissionResult
+from grader.submissions import Submission
+
+# Plugins a grading session has no use for; each one left out is time saved per check.
+DISABLED_PLUGINS = (
+    "cacheprovider", "logging", "warnings", "faulthandler", "junitxml", "doctest", "stepwise",
+    "pastebin", "nose", "legacypath", "tmpdir", "monkeypatch", "recwarn", "setuponly",
+    "setupplan", "unittest", "debugging", "capture", "lsof", "pytester", "python_path",
+)  # fmt: skip
+
+Report = Callable[[SubmissionResult, tuple[str, ...]], None]
+
+
+def check_modules(assignment: Assignment, *, public_only: bool = False) -> list[Path]:
+    """The check modules of an assignment: public, then hidden unless only public ones are asked."""
+    kinds = ("public",) if public_only else ("public", "hidden")
+    return [CHECKS_ROOT / kind / f"{assignment.id}.py" for kind in kinds]
+
+
+def run_session(
+    course: Course,
+    assignment: Assignment,
+    submissions: Sequence[Submission],
+    report: Report,
+    *,
+    public_only: bool = False,
+    use_bubblewrap: bool | None = None,
+) -> list[str]:
+    """Grade `submissions` in this process; return problems found with the checks themselves."""
+    modules = [path for path in check_modules(assignment, public_only=public_only) if path.exists()]
+    if not modules:
+        return [f"no checks for assignment {assignment.id} in {CHECKS_ROOT}"]
+    plugin = GradingPlugin(course, assignment, submissions, report, use_bubblewrap=use_bubblewrap)
+    arguments = [
+        *map(str, modules),
+        "-c", str(CHECKS_ROOT / "pytest.ini"),
+        "--rootdir", str(CHECKS_ROOT),
+        "-qq", "--no-header", "-p", "no:randomly",
+        *(item for name in DISABLED_PLUGINS for item in ("-p", f"no:{name}")),
+    ]  # fmt: skip
+    # pytest's terminal output is not for anyone here: results travel through `report`.
+    with contextlib.redirect_stdout(io.StringIO()) as captured:
+        status = pytest.main(arguments, plugins=[plugin])
+    problems = list(plugin.problems)
+    if status not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED) and not problems:
+        problems.append(f"the checks of {assignment.id} could not be loaded:\n{captured.getvalue()}")
+    return problems
+
+
+def main() -> int:
+    """Entry point of a session process: argv is the job file and the result descriptor."""
+    job = json.loads(Path(sys.argv[1]).read_text())
+    out = os.fdopen(int(sys.argv[2]), "w", buffering=1)
+    course = load_course(job["course"])
+    assignment = course.assignment(job["assignment"])
+    submissions = [
+        Submission(
+            student=entry["student"],
+            source=Path(entry["source"]),
+            kind=entry["kind"],
+            cells=tuple(entry["cells"]),
+            error=entry["error"],
+        )
+        for entry in job["submissions"]
+    ]
+
+    def report(result: SubmissionResult, layers: tuple[str, ...]) -> None:
+        out.write(json.dumps({"result": result.as_dict(), "layers": list(layers)}) + "\n")
+
+    problems = run_session(
+        course,
+        assignment,
+        submissions,
+        report,
+        public_only=job.get("public_only", False),
+        use_bubblewrap=job.get("use_bubblewrap"),
+    )
+    for problem in problems:
+        out.write(json.dumps({"problem": problem}) + "\n")
+    out.close()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,110 @@
+"""Functions for checks: a SymPy expression becomes a `FuncSpec` (sent to the student as data)
+that also knows its exact derivatives (for the grader's own expectations).
+
+    f = scalar_function("x**3 - 2*x")          # f(x), elementwise on arrays
+    g = vector_function("x0**2 * x1 + sin(x1)", n=2)
+    grad = gradient_field(g)                    # the exact gradient, as a callable field
+
+The expressions are written by check authors (trusted); student strings never come here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import sympy
+
+from grader.sandbox.funcspec import UNARY, FuncSpec
+
+_FUNCTIONS = {
+    sympy.sin: "sin", sympy.cos: "cos", sympy.tan: "tan", sympy.exp: "exp", sympy.log: "log",
+    sympy.sinh: "sinh", sympy.cosh: "cosh", sympy.tanh: "tanh", sympy.atan: "atan",
+    sympy.Abs: "abs",
+}  # fmt: skip
+
+
+class SymbolicFunction(FuncSpec):
+    """A `FuncSpec` that remembers its SymPy expression and variables, for exact derivatives."""
+
+    expression: sympy.Expr
+    symbols: tuple[sympy.Symbol, ...]
+
+
+def scalar_function(expression: str, label: str | None = None) -> SymbolicFunction:
+    """f(x) of one variable `x`, elementwise on arrays."""
+    x = sympy.Symbol("x", real=True)
+    expr = sympy.sympify(expression, locals={"x": x})
+    return _make("scalar", [expr], (x,), label or f"f(x) = {expression}")
+
+
+def vector_function(expression: str, n: int, label: str | None = None) -> SymbolicFunction:
+    """f(x) for x of shape (n,), written in the variables x0 ... x{n-1}."""
+    symbols = _symbols(n)
+    expr = sympy.sympify(expression, locals={str(s): s for s in symbols})
+    return _make("vector", [expr], symbols, label or f"f(x) = {expression}")
+
+
+def gradient_field(function: SymbolicFunction, label: str | None = None) -> SymbolicFunction:
+    """The exact gradient of a vector function, as a field x -> shape (n,)."""
+    exprs = [sympy.diff(function.expression, s) for s in function.symbols]
+    return _make("field", exprs, function.symbols, label or "grad_fn")
+
+
+def field_function(expressions: Sequence[str], label: str = "grad_fn") -> SymbolicFunction:
+    """A field x -> shape (n,) from one expression per output (for deliberately wrong gradients)."""
+    symbols = _symbols(len(expressions))
+    exprs = [sympy.sympify(text, locals={str(s): s for s in symbols}) for text in expressions]
+    return _make("field", exprs, symbols, label)
+
+
+def exact_derivative(function: SymbolicFunction, x: float, order: int = 1) -> float:
+    """The exact derivative of a scalar function at x."""
+    (symbol,) = function.symbols
+    return float(sympy.diff(function.expression, symbol, order).subs(symbol, x))
+
+
+def exact_gradient(function: SymbolicFunction, x: Sequence[float]) -> np.ndarray:
+    """The exact gradient of a vector function at x."""
+    values = dict(zip(function.symbols, map(float, x), strict=True))
+    return np.array([float(sympy.diff(function.expression, s).subs(values)) for s in function.symbols])
+
+
+def exact_hessian(function: SymbolicFunction, x: Sequence[float]) -> np.ndarray:
+    """The exact Hessian of a vector function at x."""
+    values = dict(zip(function.symbols, map(float, x), strict=True))
+    matrix = sympy.hessian(function.expression, function.symbols)
+    return np.array(matrix.subs(values).evalf(), dtype=float)
+
+
+def _symbols(n: int) -> tuple[sympy.Symbol, ...]:
+    return tuple(sympy.Symbol(f"x{i}", real=True) for i in range(n))
+
+
+def _make(kind: str, exprs: list, symbols: tuple, label: str) -> SymbolicFunction:
+    index = {symbol: i for i, symbol in enumerate(symbols)}
+    spec = SymbolicFunction(kind, [_tree(expr, index) for expr in exprs], len(symbols), label)
+    spec.expression = exprs[0] if kind != "field" else sympy.Matrix(exprs)
+    spec.symbols = symbols
+    return spec
+
+
+def _tree(expr: sympy.Expr, index: dict) -> list:
+    """The expression as the data tree `FuncSpec` compiles (see grader.sandbox.funcspec)."""
+    if expr.is_Symbol:
+        return ["var", index[expr]]
+    if expr.is_Number or expr.is_NumberSymbol:
+        return ["num", float(expr)]
+    if expr.is_Add:
+        return ["add", *(_tree(arg, index) for arg in expr.args)]
+    if expr.is_Mul:
+        return ["mul", *(_tree(arg, index) for arg in expr.args)]
+    if expr.is_Pow:
+        base, exponent = expr.args
+        if exponent == sympy.Rational(1, 2):
+            return ["sqrt", _tree(base, index)]
+        return ["pow", _tree(base, index), _tree(exponent, index)]
+    name = _FUNCTIONS.get(type(expr))
+    if name in UNARY and len(expr.args) == 1:
+        return [name, _tree(expr.args[0], index)]
+    raise ValueError(f"cannot send {expr} to a sandbox (unsupported operation {type(expr).__name__})")

@@ -1,0 +1,150 @@
+"""The sandbox on its own: one submission's calls, with real templates and workers."""
+
+from __future__ import annotations
+
+import os
+import shutil
+
+import pytest
+
+from grader.sandbox.launcher import Template
+from grader.sandbox.pipes import OUTPUT_CAP
+from grader.sandbox.runner import (
+    BudgetExhausted,
+    CallTimedOut,
+    FunctionMissing,
+    RunLimits,
+    StudentRaised,
+    SubmissionRunner,
+    WorkerCrashed,
+)
+
+HAS_BWRAP = shutil.which("bwrap") is not None
+
+SOURCE = """
+import os, sys
+state = []
+def remember(x):
+    state.append(x)
+    return len(state)
+def double(x):
+    return 2 * x
+def crash():
+    import ctypes
+    ctypes.string_at(0)
+def hang():
+    while True:
+        pass
+def shout(n):
+    sys.stdout.write("y" * n)
+    return n
+def whoami():
+    return os.getuid()
+def listing(path):
+    return sorted(os.listdir(path))
+def leave_file():
+    open("note.txt", "w").write("left for the next student")
+    return os.listdir(".")
+def look_for_file():
+    return os.listdir(".")
+"""
+
+
+@pytest.fixture(scope="module")
+def template():
+    started = Template()
+    yield started
+    started.close()
+
+
+def runner(template, seconds_per_call=1.0, seconds_per_submission=20.0, source=SOURCE):
+    made = SubmissionRunner(template, [source], "student.py", notebook=False,
+                            limits=RunLimits(seconds_per_call, seconds_per_submission, 256))  # fmt: skip
+    made.load()
+    return made
+
+
+def test_load_reports_the_functions(template):
+    run = runner(template)
+    assert {"double", "crash", "hang"} <= set(run.load_report.functions)
+    assert run.call("double", [21]).value == 42
+    run.close()
+
+
+def test_crash_costs_one_call_and_the_next_starts_fresh(template):
+    run = runner(template)
+    assert run.call("remember", [1]).value == 1
+    assert run.call("remember", [2]).value == 2
+    with pytest.raises(WorkerCrashed, match="segmentation fault"):
+        run.call("crash")
+    # a fresh worker: the module ran again, its state is new
+    assert run.call("remember", [3]).value == 1
+    run.close()
+
+
+def test_timeout_costs_one_call(template):
+    run = runner(template, seconds_per_call=0.5)
+    with pytest.raises(CallTimedOut, match="0.5 s"):
+        run.call("hang")
+    assert run.call("double", [2]).value == 4
+    run.close()
+
+
+def test_budget_stops_further_calls(template):
+    run = runner(template, seconds_per_call=5.0, seconds_per_submission=1.0)
+    with pytest.raises(BudgetExhausted):
+        run.call("hang")
+    with pytest.raises(BudgetExhausted):
+        run.call("double", [1])
+    run.close()
+
+
+def test_missing_function_and_exceptions(template):
+    run = runner(template)
+    with pytest.raises(FunctionMissing, match="nope is not defined"):
+        run.call("nope")
+    with pytest.raises(StudentRaised, match="TypeError"):
+        run.call("double", [None])
+    run.close()
+
+
+def test_output_is_capped(template):
+    run = runner(template)
+    assert run.call("shout", [OUTPUT_CAP * 20]).value == OUTPUT_CAP * 20
+    run.close()
+    assert len(run.output) <= OUTPUT_CAP
+
+
+def test_no_file_passes_to_the_next_submission(template):
+    first = runner(template)
+    assert "note.txt" in first.call("leave_file").value
+    first.close()
+    second = runner(template)
+    assert second.call("look_for_file").value == []
+    second.close()
+
+
+@pytest.mark.skipif(not HAS_BWRAP, reason="bubblewrap is not installed")
+def test_worker_sees_no_course_and_runs_unprivileged(template):
+    run = runner(template)
+    here = os.path.dirname(os.path.abspath(__file__))
+    with pytest.raises(StudentRaised, match="FileNotFoundError"):
+        run.call("listing", [here])
+    assert run.call("listing", ["/opt/gradkit"]).value == ["gradkit_sandbox"]
+    if os.geteuid() == 0:
+        assert run.call("whoami").value == 65534
+    assert "bubblewrap" in template.base_layers
+    assert {"seccomp", "rlimits"} <= set(run.layers)
+    run.close()
+
+
+def test_without_bubblewrap_the_level_says_so():
+    plain = Template(use_bubblewrap=False)
+    try:
+        run = runner(plain)
+        assert run.call("double", [3]).value == 6
+        assert "bubblewrap" not in plain.base_layers
+        assert "rlimits" in run.layers
+        run.close()
+    finally:
+        plain.close()

@@ -1,0 +1,124 @@
+"""The boundary format: only tagged data crosses, with caps on size, depth and dtypes."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import numpy as np
+import pytest
+
+from grader.sandbox import wire
+from grader.sandbox.funcspec import FuncSpec, FuncSpecError
+
+
+def roundtrip(value):
+    return wire.decode(wire.encode(wire.to_plain(value)))
+
+
+def test_plain_values_roundtrip_with_their_types():
+    value = roundtrip([1, 2.5, "s", None, True, (1, 2), {"k": 3}])
+    assert value == [1, 2.5, "s", None, True, (1, 2), {"k": 3}]
+    assert type(value[5]) is tuple
+
+
+def test_special_floats_are_tagged():
+    value = roundtrip([float("nan"), float("inf"), -float("inf")])
+    assert np.isnan(value[0]) and value[1] == float("inf") and value[2] == -float("inf")
+
+
+def test_arrays_keep_dtype_and_shape():
+    array = np.arange(6, dtype=np.int32).reshape(3, 2)
+    back = roundtrip(array)
+    assert back.dtype == np.int32 and back.shape == (3, 2) and np.array_equal(back, array)
+
+
+def test_numpy_scalars_stay_numpy_scalars():
+    back = roundtrip(np.float32(1.5))
+    assert type(back) is np.float32 and back == 1.5
+
+
+def test_float_subclass_crosses_as_plain_float():
+    class Liar(float):
+        def __eq__(self, other):
+            return True
+
+        __hash__ = float.__hash__
+
+    back = roundtrip(Liar(3.0))
+    assert type(back) is float and back == 3.0 and back != 4.0
+
+
+def test_unknown_objects_cross_as_their_type_name_only():
+    class Sneaky:
+        pass
+
+    back = roundtrip(Sneaky())
+    assert isinstance(back, wire.Unsupported) and back.type_name == "Sneaky"
+
+
+def test_object_arrays_are_refused():
+    with pytest.raises(wire.WireError, match="dtype"):
+        wire.encode(np.array([object()], dtype=object))
+
+
+def test_pickled_arrays_are_refused():
+    buffer = io.BytesIO()
+    np.save(buffer, np.array([{"a": 1}], dtype=object), allow_pickle=True)
+    import base64
+
+    forged = json.dumps({"$ndarray": base64.b64encode(buffer.getvalue()).decode()}).encode()
+    with pytest.raises(wire.WireError):
+        wire.decode(forged)
+
+
+def test_depth_and_size_are_capped():
+    deep = b"[" * 5000 + b"]" * 5000
+    with pytest.raises(wire.WireError):
+        wire.decode(deep)
+    with pytest.raises(wire.WireError, match="too large"):
+        wire.decode(b" " * (wire.MAX_MESSAGE_BYTES + 1))
+
+
+def test_unknown_tags_are_refused():
+    with pytest.raises(wire.WireError, match="unknown tag"):
+        wire.decode(b'{"$func": "scalar", "trees": [], "n_vars": 1}')
+
+
+def test_frames_reassemble_from_pieces():
+    reader = wire.FrameReader()
+    payload = wire.encode({"a": 1})
+    framed = len(payload).to_bytes(4, "big") + payload
+    for byte in framed[:-1]:
+        reader.feed(bytes([byte]))
+        assert reader.next_frame() is None
+    reader.feed(framed[-1:])
+    assert reader.next_frame() == payload
+
+
+def test_oversized_frame_header_is_refused():
+    with pytest.raises(wire.WireError):
+        wire.FrameReader().feed((wire.MAX_MESSAGE_BYTES + 1).to_bytes(4, "big"))
+
+
+def test_funcspec_rebuilds_from_data_only():
+    spec = FuncSpec("scalar", [["add", ["pow", ["var", 0], ["num", 3]], ["num", 1]]], 1, "f")
+    rebuilt = wire.decode(wire.encode(spec), hooks={"$func": FuncSpec.from_wire})
+    assert rebuilt(2.0) == 9.0
+    assert np.array_equal(rebuilt(np.array([0.0, 1.0])), [1.0, 2.0])
+
+
+@pytest.mark.parametrize(
+    "tree",
+    [["call", ["var", 0]], ["var", 5], ["num", "1"], "x", ["__import__", ["num", 1]]],
+)
+def test_funcspec_refuses_malformed_trees(tree):
+    with pytest.raises(FuncSpecError):
+        FuncSpec("scalar", [tree], 1)
+
+
+def test_vector_funcspec_checks_its_input_shape():
+    spec = FuncSpec("vector", [["mul", ["var", 0], ["var", 1]]], 2, "f")
+    assert spec([2.0, 3.0]) == 6.0
+    with pytest.raises(ValueError, match=r"shape \(2,\)"):
+        spec(np.zeros((2, 1)))
