@@ -61,7 +61,13 @@ def bubblewrap_path() -> str | None:
 class Template:
     """One running template process and the control socket to it; workers are spawned through it."""
 
-    def __init__(self, *, use_bubblewrap: bool | None = None, use_seccomp: bool = True) -> None:
+    def __init__(
+        self,
+        *,
+        preload: tuple[str, ...] = (),
+        use_bubblewrap: bool | None = None,
+        use_seccomp: bool = True,
+    ) -> None:
         bwrap = bubblewrap_path() if use_bubblewrap in (None, True) else None
         if use_bubblewrap and bwrap is None:
             raise SandboxError(
@@ -72,7 +78,9 @@ class Template:
         self.drop_user = os.geteuid() == 0 and (bwrap is not None or _readable_by_nobody())
         grader_end, template_end = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         self.control = grader_end
+        self._exits: dict[int, dict] = {}
         config = {
+            "preload": list(preload),
             "control_fd": template_end.fileno(),
             "scratch": scratch,
             "drop_user": self.drop_user,
@@ -119,8 +127,8 @@ class Template:
         finally:
             for fd in worker_ends:
                 os.close(fd)
-        answer = self.receive(timeout=30)
-        if answer is None or answer.get("op") != "spawned":
+        answer = self._receive_op("spawned", timeout=30)
+        if answer is None:
             pipes.close()
             raise SandboxError("the sandbox template did not spawn a worker.")
         return int(answer["pid"]), pipes
@@ -132,11 +140,23 @@ class Template:
 
     def wait_exit(self, pid: int, timeout: float = 10.0) -> dict | None:
         """The template's report of how worker `pid` ended, or None if it never came."""
+        while pid not in self._exits:
+            if self._receive_op("exited", timeout=timeout) is None:
+                return None
+        return self._exits.pop(pid)
+
+    def _receive_op(self, op: str, timeout: float) -> dict | None:
+        """The next message of kind `op`; reports of ended workers are kept for `wait_exit`."""
         while True:
             message = self.receive(timeout=timeout)
             if message is None:
                 return None
-            if message.get("op") == "exited" and message.get("pid") == pid:
+            if message.get("op") == "exited":
+                self._exits[int(message["pid"])] = message
+                # Only the last few matter; older ones are of workers nobody waits for.
+                while len(self._exits) > 16:
+                    self._exits.pop(next(iter(self._exits)))
+            if message.get("op") == op:
                 return message
 
     def receive(self, timeout: float) -> dict | None:

@@ -165,9 +165,9 @@ class SubmissionRunner:
         )
 
     def close(self) -> None:
-        """End the current worker, if any."""
+        """End the current worker, if any, without waiting: the template reaps it before the next."""
         if self._worker is not None:
-            self._end_worker(kill=True)
+            self._end_worker(kill=True, wait=False)
 
     # --- workers ------------------------------------------------------------------------------
 
@@ -244,14 +244,14 @@ class SubmissionRunner:
         status = self._end_worker(kill=True)
         return WorkerCrashed(_describe_exit(status))
 
-    def _end_worker(self, *, kill: bool) -> dict | None:
+    def _end_worker(self, *, kill: bool, wait: bool = True) -> dict | None:
         worker, self._worker = self._worker, None
         if worker is None:
             return None
         if kill:
             self.template.kill(worker.pid)
         worker.pipes.close()
-        status = self.template.wait_exit(worker.pid)
+        status = self.template.wait_exit(worker.pid) if wait else None
         room = wire.MAX_STR - len(self.output)
         self.output += worker.pipes.output[: max(0, room)]
         return status

@@ -1,7 +1,7 @@
 """The template: a clean, preloaded process that forks one fresh worker per request.
 
-It imports numpy, sympy and matplotlib once, so that a worker starts in about a millisecond with
-nothing of any earlier submission in it. It never runs student code itself. It talks to the grader
+It imports numpy (and SymPy or matplotlib when asked) once, so that a worker starts in about a
+millisecond with nothing of any earlier submission in it. It never runs student code itself. It talks to the grader
 over one Unix socket: the grader sends ``spawn`` (with the worker's three pipe ends attached) and
 ``kill``; the template answers ``spawned`` and, when a worker ends, ``exited`` with its status. After
 each worker it wipes the scratch folder, so that no file passes from one submission to the next.
@@ -10,6 +10,7 @@ each worker it wipes the scratch folder, so that no file passes from one submiss
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import gc
 import json
 import os
@@ -19,7 +20,7 @@ import signal
 import socket
 import sys
 
-from .containment import WorkerLimits, contain
+from .containment import WorkerLimits, compile_seccomp_filter, contain
 
 MAX_COMMAND_BYTES = 64 * 1024
 
@@ -28,28 +29,35 @@ def main() -> None:
     """Entry point: the configuration is JSON in argv[1]; the control socket is the fd it names."""
     config = json.loads(sys.argv[1])
     control = socket.socket(fileno=config["control_fd"])
-    _preload()
-    Template(control, config).run()
+    _preload(config["preload"])
+    program = compile_seccomp_filter() if config["seccomp"] else None
+    Template(control, config, program).run()
 
 
-def _preload() -> None:
-    """Import what submissions use, once, before any fork; then freeze it against copy-on-write."""
+def _preload(modules: list[str]) -> None:
+    """Import what submissions use, once, before any fork; then freeze it against copy-on-write.
+
+    Every module loaded here makes each fork dearer (SymPy triples its cost, matplotlib doubles it
+    again), so the grader asks only for what its submissions mention.
+    """
+    import collections.abc  # noqa: F401
+    import math  # noqa: F401
+    import typing  # noqa: F401
+
     import numpy
-    import sympy
+    import numpy.typing  # noqa: F401
 
-    sympy.diff(sympy.Symbol("x") ** 2)  # fills SymPy's lazy caches here rather than per worker
     numpy.linalg.eigvalsh(numpy.eye(2))
-    try:
-        import matplotlib
+    if "sympy" in modules:
+        import sympy
 
-        matplotlib.use("Agg")
-        import matplotlib.pyplot
-    except ImportError:
-        pass
-    try:
-        import pyseccomp  # noqa: F401
-    except (ImportError, OSError):
-        pass
+        sympy.diff(sympy.Symbol("x") ** 2)  # fills SymPy's lazy caches here, not per worker
+    if "matplotlib" in modules:
+        with contextlib.suppress(ImportError):
+            import matplotlib
+
+            matplotlib.use("Agg")
+            import matplotlib.pyplot  # noqa: F401
     from . import worker  # noqa: F401
 
     gc.collect()
@@ -59,11 +67,11 @@ def _preload() -> None:
 class Template:
     """The zygote's loop: fork workers on request, report how they end, clean up after them."""
 
-    def __init__(self, control: socket.socket, config: dict) -> None:
+    def __init__(self, control: socket.socket, config: dict, seccomp_program: bytes | None):
         self.control = control
         self.scratch = config["scratch"]
         self.drop_user = bool(config["drop_user"])
-        self.use_seccomp = bool(config["seccomp"])
+        self.seccomp_program = seccomp_program
         self.workers: dict[int, int] = {}  # pidfd -> pid
 
     def run(self) -> None:
@@ -95,6 +103,10 @@ class Template:
 
     def _spawn(self, fds: list[int], limits: WorkerLimits) -> None:
         request_fd, response_fd, output_fd = fds
+        # One submission at a time: the previous worker is dead and its files gone before the next.
+        for pidfd in list(self.workers):
+            self._kill(self.workers[pidfd])
+            self._reap(pidfd)
         os.makedirs(self.scratch, exist_ok=True)
         pid = os.fork()
         if pid == 0:
@@ -116,15 +128,19 @@ class Template:
             os.dup2(devnull, 0)
             os.dup2(output_fd, 1)
             os.dup2(output_fd, 2)
-            request_fd = _move_fd(request_fd, 3)
-            response_fd = _move_fd(response_fd, 4)
+            # Park the pipes high first, so that moving one to 3 or 4 cannot close the other.
+            request_fd = fcntl.fcntl(request_fd, fcntl.F_DUPFD, 100)
+            response_fd = fcntl.fcntl(response_fd, fcntl.F_DUPFD, 100)
+            os.dup2(request_fd, 3)
+            os.dup2(response_fd, 4)
+            request_fd, response_fd = 3, 4
             os.closerange(5, 1 << 16)
             sys.stdout = open(1, "w", buffering=1, closefd=False)  # noqa: SIM115
             sys.stderr = open(2, "w", buffering=1, closefd=False)  # noqa: SIM115
             if self.drop_user and os.geteuid() == 0:
                 os.chown(self.scratch, 65534, 65534)
             os.chdir(self.scratch)
-            layers = contain(limits, self.drop_user, self.use_seccomp)
+            layers = contain(limits, self.drop_user, self.seccomp_program)
             from . import wire
             from .worker import serve
 
@@ -156,14 +172,7 @@ class Template:
         _wipe(self.scratch)
 
     def _send(self, message: dict) -> None:
-        self.control.sendall(json.dumps(message).encode() + b"\n")
-
-
-def _move_fd(fd: int, target: int) -> int:
-    if fd != target:
-        os.dup2(fd, target)
-        os.close(fd)
-    return target
+        self.control.sendall(json.dumps(message).encode())
 
 
 def _wipe(folder: str) -> None:
