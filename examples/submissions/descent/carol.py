@@ -20,19 +20,19 @@ curvature `c > 0` (its second derivative). Its gradient is `c * x`, so one step 
 
     x_new = x - lr * c * x = (1 - r) * x      with  r = lr * c
 
-Each step multiplies `x` by the same factor `1 - r`, and the minimum at 0 is reached only if
-`|1 - r| < 1`. Reading off the cases:
+Each step multiplies `x` by the same factor `1 - r`, so `x` approaches the minimum at 0 exactly
+when `|1 - r| < 1`. Reading off the cases:
 
 | r = lr * c | factor 1 - r      | behaviour                                             |
 |------------|-------------------|-------------------------------------------------------|
-| 0 < r <= 1 | from 0 up to 1    | **monotone**: slides (r = 1: jumps) to 0, one side    |
+| 0 < r <= 1 | 0 to just under 1 | **monotone**: shrinks to 0 without changing sign      |
 | 1 < r < 2  | between -1 and 0  | **oscillating**: flips sign every step, converges     |
 | r >= 2     | -1 or below       | **diverging**: bounces for ever (r = 2) or blows up   |
 
-Too small a rate (say r = 0.01) is safe but slow: it shrinks `x` by only 1% per step. `r = 1`
-lands exactly on the minimum in one step. For `c = 2`: `lr = 0.1` is monotone, `lr = 0.75`
-oscillates (factor -0.5), `lr = 1` bounces between `x` and `-x` forever, `lr = 1.5` explodes
-(factor -2).
+Too small a rate (say r = 0.01) is safe but slow: it shrinks `x` by only 1% per step. A rate
+near `r = 1` is just right: `r = 1` lands exactly on the minimum in one step. For `c = 2`:
+`lr = 0.1` is monotone, `lr = 0.75` oscillates (factor -0.5), `lr = 1` bounces between `x` and
+`-x` forever, `lr = 1.5` explodes (factor -2).
 
 In many dimensions, a quadratic loss with Hessian `H` behaves like one such parabola along each
 eigenvector of `H`, with curvature equal to the eigenvalue. One learning rate must work for
