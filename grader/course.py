@@ -176,6 +176,7 @@ def _is_positive_number(value: object) -> bool:
 
 _TABLE = _Rule("a table", lambda value: isinstance(value, dict))
 _TEXT = _Rule("a non-empty string", lambda value: isinstance(value, str) and bool(value.strip()))
+_PATH = replace(_TEXT, expected="a path relative to course.toml")
 _POSITIVE = _Rule("a positive number", _is_positive_number)
 _NAMES = _Rule(
     "a list of function names",
@@ -196,8 +197,8 @@ _LIMITS: dict[str, _Rule] = {
 }
 _ASSIGNMENT: dict[str, _Rule] = {
     "title": _TEXT,
-    "module": _TEXT,
-    "solution": _TEXT,
+    "module": _PATH,
+    "solution": _PATH,
     "given": _NAMES,
     "exercises": _TABLE,
     "limits": replace(_TABLE, required=False),
