@@ -276,38 +276,7 @@ class _Reader:
         self.check(table.get("limits", {}), _LIMITS, f"{key}.limits", all_optional=True)
         exercises = self.exercises(table["exercises"], f"{key}.exercises")
         given = self.given(table.get("given", []), f"{key}.given", exercises)
-        module = self.functions(table["module"], f"{key}.module")
-        solution = self.functions(table["solution"], f"{key}.solution")
-        for exercise in exercises:
-            if exercise.id not in module:
-                raise self.fail(
-                    f"{key}.exercises.{exercise.id}",
-                    f"{exercise.id} is not a function of {table['module']}; define it there or "
-                    f"remove it from {key}.exercises",
-                )
-        for name in given:
-            if name not in module:
-                raise self.fail(
-                    f"{key}.given",
-                    f"{name} is not a function of {table['module']}; define it there or remove it "
-                    "from given",
-                )
-        listed = {exercise.id for exercise in exercises} | set(given)
-        for name in module:
-            # Leading-underscore functions are the module's private helpers, never exercises.
-            if name not in listed and not name.startswith("_"):
-                raise self.fail(
-                    f"{key}.exercises",
-                    f"{table['module']} defines {name} but {key}.exercises does not list it; add "
-                    "it with its points or list it under given",
-                )
-        for exercise in exercises:
-            if exercise.id not in solution:
-                raise self.fail(
-                    f"{key}.solution",
-                    f"{table['solution']} does not define {exercise.id}; add the reference "
-                    f"implementation of {exercise.id} there",
-                )
+        self.cross_check(key, table["module"], table["solution"], exercises, given)
         return Assignment(
             id=assignment_id,
             title=table["title"],
@@ -317,6 +286,48 @@ class _Reader:
             exercises=exercises,
             limits=_limits(table.get("limits", {}), defaults),
         )
+
+    def cross_check(
+        self,
+        key: str,
+        module_path: str,
+        solution_path: str,
+        exercises: tuple[Exercise, ...],
+        given: tuple[str, ...],
+    ) -> None:
+        """The stub defines exactly the exercises and given names; the solution, every exercise."""
+        module = self.functions(module_path, f"{key}.module")
+        solution = self.functions(solution_path, f"{key}.solution")
+        for exercise in exercises:
+            if exercise.id not in module:
+                raise self.fail(
+                    f"{key}.exercises.{exercise.id}",
+                    f"{exercise.id} is not a function of {module_path}; define it there or "
+                    f"remove it from {key}.exercises",
+                )
+        for name in given:
+            if name not in module:
+                raise self.fail(
+                    f"{key}.given",
+                    f"{name} is not a function of {module_path}; define it there or remove it "
+                    "from given",
+                )
+        listed = {exercise.id for exercise in exercises} | set(given)
+        for name in module:
+            # Leading-underscore functions are the module's private helpers, never exercises.
+            if name not in listed and not name.startswith("_"):
+                raise self.fail(
+                    f"{key}.exercises",
+                    f"{module_path} defines {name} but {key}.exercises does not list it; add "
+                    "it with its points or list it under given",
+                )
+        for exercise in exercises:
+            if exercise.id not in solution:
+                raise self.fail(
+                    f"{key}.solution",
+                    f"{solution_path} does not define {exercise.id}; add the reference "
+                    f"implementation of {exercise.id} there",
+                )
 
     def exercises(self, table: dict[str, Any], key: str) -> tuple[Exercise, ...]:
         """The [assignments.<id>.exercises] table: function name -> points, in the file's order."""
