@@ -1,0 +1,210 @@
+"""Finds the submissions of one assignment and reads their code as text, never running any of it.
+
+Layouts, which may be mixed in one folder:
+
+- one file: `alice.py` or `alice.ipynb` (the student id is the file's stem);
+- a folder of files, one per student: `<student>.py` / `<student>.ipynb`;
+- a folder of folders, one per student: `<student>/<assignment>.py` or `.ipynb`, or nbgrader's
+  `<student>/<assignment>/<assignment>.ipynb` (the student id is the folder's name).
+
+A `.py` file gives one cell, a notebook one cell per code cell with IPython syntax neutralised
+(`grader.notebook_source`). A file that cannot be read becomes a `Submission` whose `error` is one
+sentence for the student, so grading goes on; a mistake in the path itself raises
+`SubmissionsError` for the instructor.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import nbformat
+
+from grader.notebook_source import neutralise
+
+KINDS = ("py", "ipynb")
+MAX_SOURCE_BYTES = 1_000_000
+# Notebooks keep their outputs (plots are tens of kB each), so the file may be larger than the
+# code in it; the code cells together are still held to MAX_SOURCE_BYTES.
+MAX_NOTEBOOK_BYTES = 16_000_000
+IGNORED_NAMES = frozenset({"__pycache__", ".ipynb_checkpoints"})
+
+
+class SubmissionsError(Exception):
+    """A usage mistake about the SUBMISSIONS argument; str() is one sentence naming the path."""
+
+
+@dataclass(frozen=True)
+class Submission:
+    """One student's submission as text: the code cells to run in order, or why it is unreadable.
+
+    `cells` holds one element for a `.py` file and one per code cell for a notebook; it is empty
+    when `error` (a sentence naming the file) says the submission could not be read.
+    """
+
+    student: str
+    source: Path
+    kind: str
+    cells: tuple[str, ...]
+    error: str | None = None
+
+
+def discover(path: str | Path, assignment_id: str) -> list[Submission]:
+    """Every submission of `assignment_id` found at `path`, sorted by student id.
+
+    `path` is one `.py`/`.ipynb` file or a folder in any of the layouts of this module. When one
+    student has several candidates, one is kept deterministically: a `.py` file over a notebook,
+    a file directly in the folder over one in the student's folder.
+    """
+    root = Path(path)
+    if not root.exists():
+        raise SubmissionsError(
+            f"{root} does not exist; give a .py or .ipynb submission or a folder of them."
+        )
+    if root.is_file():
+        if _kind(root) is None:
+            raise SubmissionsError(
+                f"{root} is not a .py or .ipynb file; give a submission or a folder of them."
+            )
+        return [read_submission(root, root.stem, display=root.name)]
+    if not root.is_dir():
+        raise SubmissionsError(
+            f"{root} is neither a file nor a folder; give a submission or a folder of them."
+        )
+    chosen: dict[str, Submission] = {}
+    for student, candidate in _candidates(root, assignment_id):
+        chosen.setdefault(student, candidate)
+    if not chosen:
+        raise SubmissionsError(
+            f"{root} holds no submissions: expected <student>.py, <student>.ipynb or "
+            f"<student>/{assignment_id}.py (or .ipynb) inside it."
+        )
+    return [chosen[student] for student in sorted(chosen)]
+
+
+def read_submission(path: Path, student: str, display: str | None = None) -> Submission:
+    """Read one submission file; `display` is how error sentences name it (default: its name)."""
+    kind = _kind(path)
+    if kind is None:
+        raise ValueError(f"{path} is not a .py or .ipynb file")
+    name = display or path.name
+
+    def unreadable(reason: str) -> Submission:
+        return Submission(student, path, kind, (), reason)
+
+    limit = MAX_NOTEBOOK_BYTES if kind == "ipynb" else MAX_SOURCE_BYTES
+    try:
+        with path.open("rb") as stream:
+            data = stream.read(limit + 1)
+    except OSError as error:
+        return unreadable(
+            f"{name} could not be opened ({error.strerror or error}); submit it again."
+        )
+    if len(data) > limit:
+        advice = "clear its outputs" if kind == "ipynb" else "remove any pasted data"
+        return unreadable(
+            f"{name} is larger than {limit // 1_000_000} MB, the most a submission may be; "
+            f"{advice} and resubmit."
+        )
+    try:
+        # utf-8-sig: editors on Windows often start files with a byte-order mark.
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return unreadable(f"{name} is not UTF-8 text; save it as UTF-8 and resubmit.")
+    if "\x00" in text:
+        return unreadable(f"{name} contains NUL bytes, so it is not a text file; resubmit it.")
+    if kind == "py":
+        # Python itself reads source files with universal newlines; do the same.
+        return Submission(student, path, kind, (text.replace("\r\n", "\n").replace("\r", "\n"),))
+    cells = _notebook_cells(text, name)
+    if isinstance(cells, str):
+        return unreadable(cells)
+    if sum(len(cell) for cell in cells) > MAX_SOURCE_BYTES:
+        return unreadable(
+            f"{name} holds more than {MAX_SOURCE_BYTES // 1_000_000} MB of code; "
+            "remove any pasted data and resubmit."
+        )
+    return Submission(student, path, kind, tuple(neutralise(cell) for cell in cells))
+
+
+def _candidates(root: Path, assignment_id: str) -> Iterator[tuple[str, Submission]]:
+    """(student, submission) pairs in order of preference for each student."""
+    entries = sorted(entry for entry in root.iterdir() if not _ignored(entry))
+    files = [entry for entry in entries if entry.is_file() and _kind(entry) is not None]
+    for entry in sorted(files, key=lambda entry: KINDS.index(_kind(entry) or "py")):
+        yield entry.stem, read_submission(entry, entry.stem, display=entry.name)
+    for folder in (entry for entry in entries if entry.is_dir()):
+        yield folder.name, _read_student_folder(folder, assignment_id)
+
+
+def _read_student_folder(folder: Path, assignment_id: str) -> Submission:
+    student = folder.name
+    for place in (folder, folder / assignment_id):
+        for kind in KINDS:
+            candidate = place / f"{assignment_id}.{kind}"
+            if candidate.is_file():
+                display = candidate.relative_to(folder.parent).as_posix()
+                return read_submission(candidate, student, display=display)
+    found = sorted(
+        entry.name
+        for entry in folder.iterdir()
+        if entry.is_file() and _kind(entry) is not None and not _ignored(entry)
+    )
+    seen = f" (found {', '.join(found)})" if found else ""
+    return Submission(
+        student,
+        folder / f"{assignment_id}.py",
+        "py",
+        (),
+        f"{student}/ has no {assignment_id}.py or {assignment_id}.ipynb{seen}; "
+        "submit the assignment under one of those names.",
+    )
+
+
+def _notebook_cells(text: str, name: str) -> list[str] | str:
+    """The sources of the notebook's code cells in order, or a sentence saying why there are none.
+
+    nbformat.reads only parses JSON and converts old notebook versions; nothing is executed. A
+    notebook that fails nbformat's validation is still graded when its cells can be read.
+    """
+    not_notebook = f"{name} is not a Jupyter notebook; save it from Jupyter as .ipynb and resubmit."
+    try:
+        cells = nbformat.reads(text, as_version=4, capture_validation_error={}).cells
+    except nbformat.reader.NotJSONError:
+        return f"{name} is not valid JSON, so it cannot be read as a notebook; resubmit it."
+    except Exception:
+        # Untrusted JSON can break nbformat's conversion in many ways (missing keys, wrong
+        # types); fall back to the raw structure, which parsed, and take what is readable.
+        cells = _raw_cells(text)
+    if not isinstance(cells, list):
+        return not_notebook
+    sources = []
+    for cell in cells:
+        if not isinstance(cell, dict) or cell.get("cell_type") != "code":
+            continue
+        source = cell.get("source", "")
+        if isinstance(source, list) and all(isinstance(part, str) for part in source):
+            source = "".join(source)
+        if not isinstance(source, str):
+            return f"{name} has a code cell whose source is not text; resubmit it from Jupyter."
+        sources.append(source)
+    return sources
+
+
+def _raw_cells(text: str) -> object:
+    try:
+        data = json.loads(text)
+    except (ValueError, RecursionError):
+        return None
+    return data.get("cells") if isinstance(data, dict) else None
+
+
+def _kind(path: Path) -> str | None:
+    suffix = path.suffix.lower().lstrip(".")
+    return suffix if suffix in KINDS else None
+
+
+def _ignored(path: Path) -> bool:
+    return path.name.startswith(".") or path.name in IGNORED_NAMES
