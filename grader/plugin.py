@@ -112,6 +112,11 @@ class GradingPlugin:
             )
         items[:] = [entry[0] for entry in marked]
 
+    def pytest_collectreport(self, report: pytest.CollectReport) -> None:
+        """A check module that cannot be imported is the course's problem: stop and say so."""
+        if report.failed:
+            self.problems.append(f"{report.nodeid}: {report.longreprtext.strip().splitlines()[-1]}")
+
     # --- running ------------------------------------------------------------------------------
 
     @pytest.hookimpl(tryfirst=True)
@@ -259,6 +264,8 @@ def _student_message(failure: BaseException) -> str:
 
 def _describe_cell_error(submission: Submission, entry: dict) -> str:
     where = f", {entry['where']}" if entry.get("where") else ""
-    place = f"cell {entry.get('cell')}" if submission.kind == "ipynb" else submission.source.name
+    place = (
+        f"code cell {entry.get('cell')}" if submission.kind == "ipynb" else submission.source.name
+    )
     message = f": {entry.get('message')}" if entry.get("message") else ""
     return f"{place}{where}: {entry.get('type')}{message}"

@@ -56,7 +56,7 @@ def run_session(
         *map(str, modules),
         "-c", str(CHECKS_ROOT / "pytest.ini"),
         "--rootdir", str(CHECKS_ROOT),
-        "-qq", "--no-header", "-p", "no:randomly",
+        "-qq", "--no-header", "--assert=plain", "-p", "no:randomly",
         *(item for name in DISABLED_PLUGINS for item in ("-p", f"no:{name}")),
     ]  # fmt: skip
     # pytest's terminal output is not for anyone here: results travel through `report`.

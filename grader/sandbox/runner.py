@@ -19,7 +19,7 @@ from typing import Any
 from . import wire
 from .containment import WorkerLimits
 from .launcher import Template
-from .pipes import WorkerGone, WorkerPipes, WorkerSilent
+from .pipes import OUTPUT_CAP, WorkerGone, WorkerPipes, WorkerSilent
 
 START_SECONDS = 10.0
 
@@ -188,7 +188,7 @@ class SubmissionRunner:
             }
         )
         if "functions" not in answer:
-            raise WorkerCrashed("running your code did not finish normally")
+            raise WorkerCrashed("did not finish normally")
         return LoadReport(
             functions=tuple(str(name) for name in answer["functions"]),
             errors=tuple(error for error in answer.get("errors", []) if isinstance(error, dict)),
@@ -252,7 +252,7 @@ class SubmissionRunner:
             self.template.kill(worker.pid)
         worker.pipes.close()
         status = self.template.wait_exit(worker.pid) if wait else None
-        room = wire.MAX_STR - len(self.output)
+        room = OUTPUT_CAP - len(self.output)
         self.output += worker.pipes.output[: max(0, room)]
         return status
 

@@ -23,7 +23,7 @@ import numpy as np
 MAX_MESSAGE_BYTES = 16 * 1024 * 1024
 MAX_DEPTH = 32
 MAX_ITEMS = 100_000
-MAX_STR = 10_000
+MAX_STR = 1_000_000  # a whole submission file travels as one string
 NUMERIC_KINDS = "biufc"
 
 _HEADER = struct.Struct("!I")

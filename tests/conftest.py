@@ -1,0 +1,61 @@
+"""Shared fixtures: a private copy of the course (with tight limits) and a way to grade a folder."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from grader.course import load_course
+from grader.grading import grade
+from grader.results import GradingResult
+from grader.submissions import discover
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def copy_course(destination: Path, **limits: float) -> Path:
+    """Copy course.toml, exercises/ and solutions/ to `destination`, overriding default limits."""
+    destination.mkdir(parents=True, exist_ok=True)
+    for folder in ("exercises", "solutions"):
+        shutil.copytree(REPO / folder, destination / folder)
+    text = (REPO / "course.toml").read_text()
+    for key, value in limits.items():
+        text, count = re.subn(rf"(?m)^{key}\s*=.*$", f"{key} = {value}", text, count=1)
+        assert count == 1, key
+    (destination / "course.toml").write_text(text)
+    return destination / "course.toml"
+
+
+def reference_source(assignment: str) -> str:
+    """The reference solution's source, a correct submission to build variations on."""
+    return (REPO / "solutions" / f"{assignment}.py").read_text()
+
+
+@pytest.fixture
+def tight_course(tmp_path: Path) -> Path:
+    """A course copy whose calls may take 1 s and whose submissions 20 s."""
+    return copy_course(tmp_path / "course", seconds_per_call=1.0, seconds_per_submission=20.0)
+
+
+GradeFolder = Callable[..., GradingResult]
+
+
+@pytest.fixture
+def grade_folder() -> GradeFolder:
+    """Grade every submission in a folder for one assignment, the way `grader grade` does."""
+
+    def run(folder: Path, assignment: str, course: Path | None = None, jobs: int = 2):
+        loaded = load_course(course or REPO / "course.toml")
+        chosen = loaded.assignment(assignment)
+        return grade(loaded, chosen, discover(folder, chosen.id), jobs=jobs)
+
+    return run
+
+
+def by_student(result: GradingResult) -> dict:
+    """Submissions of a result keyed by student id."""
+    return {submission.student: submission for submission in result.submissions}

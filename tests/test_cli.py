@@ -1,0 +1,79 @@
+"""The `grader` command as a user runs it: real processes, real files, exit statuses."""
+
+from __future__ import annotations
+
+import csv
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from conftest import REPO, copy_course
+
+
+def grader(*arguments: str, cwd: Path = REPO) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "grader", *arguments], cwd=cwd, capture_output=True, text=True
+    )
+
+
+def test_help_and_version():
+    assert "grade" in grader("--help").stdout
+    assert grader("--version").stdout.startswith("gradkit ")
+    assert "--assignment" in grader("grade", "--help").stdout
+
+
+def test_grade_examples_writes_reports(tmp_path):
+    out = tmp_path / "out"
+    run = grader("grade", "examples/submissions/derivatives", "--assignment", "derivatives",
+                 "--out", str(out), "--jobs", "2")  # fmt: skip
+    assert run.returncode == 0, run.stderr
+    grades = json.loads((out / "grades.json").read_text())
+    assert list(grades)[:5] == ["course", "assignment", "max_points", "isolation", "isolation_layers"]
+    students = {entry["student"]: entry for entry in grades["submissions"]}
+    assert {"alice", "bob", "carol", "dana"} <= set(students)
+    assert students["alice"]["points"] == grades["max_points"]
+    assert students["carol"]["points"] == 0.0
+    assert 0 < students["bob"]["points"] < grades["max_points"]
+    first_check = next(iter(students["alice"]["exercises"].values()))["checks"][0]
+    assert set(first_check) == {"name", "points", "max_points", "passed", "hidden", "message"}
+    rows = list(csv.DictReader((out / "grades.csv").open()))
+    assert [row["student"] for row in rows] == sorted(students)
+    assert "derivative" in rows[0] and "total" in rows[0]
+    assert "alice" in run.stdout  # the summary table
+
+
+def test_unknown_assignment_is_a_usage_error(tmp_path):
+    run = grader("grade", "examples/submissions/derivatives", "--assignment", "integrals",
+                 "--out", str(tmp_path))  # fmt: skip
+    assert run.returncode == 2
+    assert "integrals" in run.stderr and "Traceback" not in run.stderr
+
+
+def test_missing_submissions_is_a_usage_error(tmp_path):
+    run = grader("grade", str(tmp_path / "nowhere"), "--assignment", "derivatives",
+                 "--out", str(tmp_path / "out"))  # fmt: skip
+    assert run.returncode == 2
+    assert "nowhere" in run.stderr and "Traceback" not in run.stderr
+
+
+def test_broken_course_toml_is_one_sentence(tmp_path):
+    course = copy_course(tmp_path / "course")
+    course.write_text(course.read_text().replace("seed = ", "sead = "))
+    run = grader("grade", str(REPO / "examples/submissions/derivatives"), "--assignment",
+                 "derivatives", "--out", str(tmp_path / "out"), cwd=course.parent)  # fmt: skip
+    assert run.returncode == 2
+    assert "sead" in run.stderr and "Traceback" not in run.stderr
+
+
+def test_no_course_toml_in_working_folder(tmp_path):
+    run = grader("grade", str(REPO / "examples/submissions/derivatives"), "--assignment",
+                 "derivatives", "--out", str(tmp_path / "out"), cwd=tmp_path)  # fmt: skip
+    assert run.returncode == 2
+    assert "course.toml" in run.stderr and "--course" in run.stderr
+
+
+def test_bad_jobs_is_a_usage_error(tmp_path):
+    run = grader("grade", "examples/submissions/derivatives", "--assignment", "derivatives",
+                 "--out", str(tmp_path), "--jobs", "0")  # fmt: skip
+    assert run.returncode == 2 and "--jobs" in run.stderr

@@ -1,0 +1,262 @@
+"""End-to-end: hostile and broken submissions graded in real sandboxes, with exact consequences.
+
+Each submission is the reference solution with one function replaced. The hostile function must
+cost exactly its own exercise, every other exercise must keep full marks, and grading must finish
+for every student. All of them are graded in one run, as an instructor would.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from conftest import REPO, by_student, reference_source
+
+OVERRIDES = {
+    "segfault": ("derivative", "def derivative(x):\n    import ctypes\n    ctypes.string_at(0)\n"),
+    "os_exit": (
+        "tangent_estimate",
+        "def tangent_estimate(f, df, x, delta_x):\n    import os\n    os._exit(3)\n",
+    ),
+    "sys_exit": (
+        "forward_difference",
+        "def forward_difference(f, x, h=1e-6):\n    import sys\n    sys.exit(0)\n",
+    ),
+    "infinite_loop": (
+        "central_difference",
+        "def central_difference(f, x, h=1e-5):\n    while True:\n        pass\n",
+    ),
+    "memory_bomb": (
+        "second_derivative",
+        "def second_derivative(f, x, h=1e-4):\n    blocks = [bytearray(10**8) for _ in range(100)]\n"
+        "    return float(len(blocks))\n",
+    ),
+    "kills_parent": (
+        "interpret_sign",
+        "def interpret_sign(d, tol=1e-8):\n    import os, signal\n"
+        "    for pid in (os.getppid(), 1, -1):\n"
+        "        try:\n            os.kill(pid, signal.SIGKILL)\n        except OSError:\n            pass\n"
+        "    return 'increasing' if d > tol else 'decreasing' if d < -tol else 'stationary'\n",
+    ),
+    "child_process": (
+        "derivative",
+        "def derivative(x):\n    import subprocess\n"
+        "    subprocess.Popen(['sleep', '4242'], start_new_session=True)\n    return 2.0 * x\n",
+    ),
+    "forks": (
+        "derivative",
+        "def derivative(x):\n    import os\n    if os.fork() == 0:\n        import time\n"
+        "        time.sleep(4242)\n    return 2.0 * x\n",
+    ),
+    "huge_output": (
+        "derivative",
+        "import numpy as _np\n"
+        "def derivative(x):\n    print('x' * 10**7)\n    return _np.asarray(x, dtype=float) * 2.0 "
+        "if _np.ndim(x) else 2.0 * x\n",
+    ),
+    "always_equal": (
+        "derivative",
+        "class Liar(float):\n    def __eq__(self, other):\n        return True\n"
+        "    __hash__ = float.__hash__\n    def __float__(self):\n        return 2.0\n"
+        "def derivative(x):\n    return Liar(12345.0)\n",
+    ),
+    "equal_object": (
+        "tangent_estimate",
+        "class Anything:\n    def __eq__(self, other):\n        return True\n"
+        "    def __float__(self):\n        return 0.0\n"
+        "def tangent_estimate(f, df, x, delta_x):\n    return Anything()\n",
+    ),
+    "reads_solutions": (
+        "derivative",
+        f"def derivative(x):\n    return float(len(open({str(REPO / 'solutions' / 'derivatives.py')!r}"
+        ").read()))\n",
+    ),
+    "reads_checks": (
+        "interpret_sign",
+        "def interpret_sign(d, tol=1e-8):\n    import glob\n"
+        "    found = glob.glob('/**/checks/hidden/*.py', recursive=True)\n"
+        "    return open(found[0]).read()[:20]\n",
+    ),
+    "symbolic_injection": (
+        "symbolic_derivative",
+        "def symbolic_derivative(expression, variable='x'):\n"
+        "    return \"__import__('os').system('touch /tmp/gradkit-pwned')\"\n",
+    ),
+}
+
+PATCHES_COMPARISONS = """
+import math, numpy, numpy.testing
+math.isclose = lambda *a, **k: True
+numpy.isclose = lambda *a, **k: True
+numpy.allclose = lambda *a, **k: True
+numpy.array_equal = lambda *a, **k: True
+numpy.testing.assert_allclose = lambda *a, **k: None
+def derivative(x): return 0.0
+def tangent_estimate(f, df, x, delta_x): return 0.0
+def forward_difference(f, x, h=1e-6): return 0.0
+def central_difference(f, x, h=1e-5): return 0.0
+def second_derivative(f, x, h=1e-4): return 0.0
+def interpret_sign(d, tol=1e-8): return "stationary"
+def symbolic_derivative(expression, variable="x"): return "0"
+"""
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory, request):
+    """Grade every hostile submission, plus a correct one, in one run of the engine."""
+    from conftest import copy_course
+    from grader.course import load_course
+    from grader.grading import grade
+    from grader.submissions import discover
+
+    root = tmp_path_factory.mktemp("hostile")
+    course_path = copy_course(root / "course", seconds_per_call=1.0, seconds_per_submission=20.0)
+    folder = root / "submissions"
+    folder.mkdir()
+    correct = reference_source("derivatives")
+    (folder / "correct.py").write_text(correct)
+    for student, (_, override) in OVERRIDES.items():
+        (folder / f"{student}.py").write_text(correct + "\n\n" + override)
+    (folder / "patches_comparisons.py").write_text(PATCHES_COMPARISONS)
+    _write_notebook(folder / "notebook.ipynb", correct)
+    (folder / "syntax_error.py").write_text("def derivative(x):\n    return 2 *\n")
+    (folder / "not_utf8.py").write_bytes(b"def derivative(x):\n    return '\xff\xfe'\n")
+    (folder / "bad_json.ipynb").write_text("{ this is not json")
+    Path("/tmp/gradkit-pwned").unlink(missing_ok=True)
+    course = load_course(course_path)
+    assignment = course.assignment("derivatives")
+    result = grade(course, assignment, discover(folder, "derivatives"), jobs=2)
+    return result, assignment
+
+
+def _write_notebook(path: Path, correct: str) -> None:
+    """A notebook with magics, a shell escape, a plot and a failing cell before the answers."""
+    cells = [
+        nbformat.v4.new_markdown_cell("# My derivatives"),
+        nbformat.v4.new_code_cell("%matplotlib inline\n!ls /\nimport matplotlib.pyplot as plt"),
+        nbformat.v4.new_code_cell("plt.plot([0, 1], [0, 1])\nplt.show()"),
+        nbformat.v4.new_code_cell("1 / 0"),
+        nbformat.v4.new_code_cell("%%bash\necho hello"),
+        nbformat.v4.new_code_cell(correct),
+    ]
+    nbformat.write(nbformat.v4.new_notebook(cells=cells), path)
+
+
+def _points(result, student: str) -> dict[str, float]:
+    return {name: entry.points for name, entry in by_student(result)[student].exercises.items()}
+
+
+def _messages(result, student: str, exercise: str) -> str:
+    checks = by_student(result)[student].exercises[exercise].checks
+    return " ".join(check.message for check in checks if not check.passed)
+
+
+def test_everyone_was_graded(graded):
+    result, assignment = graded
+    expected = {"correct", "notebook", "syntax_error", "not_utf8", "bad_json",
+                "patches_comparisons", *OVERRIDES}  # fmt: skip
+    assert {submission.student for submission in result.submissions} == expected
+    assert by_student(result)["correct"].points == assignment.max_points
+
+
+@pytest.mark.parametrize(
+    ("student", "words"),
+    [
+        ("segfault", "segmentation fault"),
+        ("os_exit", "exit status 3"),
+        ("sys_exit", "sys.exit(0)"),
+        ("infinite_loop", "did not finish within 1 s"),
+        ("memory_bomb", "MemoryError"),
+        ("child_process", "PermissionError"),
+        ("forks", "PermissionError"),
+        ("always_equal", "returned 12345.0"),
+        ("equal_object", "Anything"),
+        ("reads_solutions", "FileNotFoundError"),
+        ("reads_checks", "IndexError"),
+        ("symbolic_injection", "could not read your expression"),
+    ],
+)
+def test_hostile_function_costs_exactly_its_exercise(graded, student, words):
+    result, assignment = graded
+    exercise = OVERRIDES[student][0]
+    points = _points(result, student)
+    for other in assignment.exercises:
+        if other.id != exercise:
+            assert points[other.id] == other.points, (student, other.id)
+    assert points[exercise] == 0.0
+    assert words in _messages(result, student, exercise)
+
+
+def test_kill_attempts_are_refused_and_grading_goes_on(graded):
+    """The kills of the parent, pid 1 and every process are refused; the right labels follow."""
+    result, assignment = graded
+    assert by_student(result)["kills_parent"].points == assignment.max_points
+
+
+def test_huge_output_is_capped_and_harmless(graded):
+    result, assignment = graded
+    assert by_student(result)["huge_output"].points == assignment.max_points
+
+
+def test_monkeypatched_comparisons_earn_nothing(graded):
+    result, _ = graded
+    submission = by_student(result)["patches_comparisons"]
+    assert submission.points == 0.0
+
+
+def test_symbolic_injection_ran_nothing(graded):
+    assert not Path("/tmp/gradkit-pwned").exists()
+
+
+def test_no_process_survives_grading(graded):
+    leftover = subprocess.run(["pgrep", "-f", "sleep 4242"], capture_output=True, text=True)
+    assert leftover.stdout.strip() == ""
+
+
+def test_notebook_with_failing_cell_and_magics(graded):
+    result, assignment = graded
+    submission = by_student(result)["notebook"]
+    assert submission.points == assignment.max_points
+    assert submission.error is None
+    # the third code cell (markdown cells are not counted) is the one dividing by zero
+    assert any("code cell 3" in note and "ZeroDivisionError" in note for note in submission.notes)
+
+
+def test_unreadable_submissions_score_zero_with_a_reason(graded):
+    result, _ = graded
+    students = by_student(result)
+    assert students["syntax_error"].points == 0.0
+    assert "SyntaxError" in students["syntax_error"].error
+    assert "line 2" in students["syntax_error"].error
+    assert students["not_utf8"].points == 0.0
+    assert "UTF-8" in students["not_utf8"].error
+    assert students["bad_json"].points == 0.0
+    assert "bad_json.ipynb" in students["bad_json"].error
+
+
+def test_isolation_level_is_recorded(graded):
+    result, _ = graded
+    if os.geteuid() == 0 and os.path.exists("/usr/bin/bwrap"):
+        assert result.isolation == "full"
+        assert set(result.isolation_layers) == {"bubblewrap", "seccomp", "unprivileged-user",
+                                                "rlimits"}  # fmt: skip
+
+
+def test_grading_is_deterministic(graded, tmp_path, grade_folder):
+    """Grading the same submissions twice gives the same grades.json apart from the timestamp."""
+    folder = tmp_path / "subs"
+    folder.mkdir()
+    correct = reference_source("derivatives")
+    (folder / "alice.py").write_text(correct)
+    (folder / "bob.py").write_text(correct + "\n\ndef derivative(x):\n    return x\n")
+    first = grade_folder(folder, "derivatives").as_dict()
+    second = grade_folder(folder, "derivatives").as_dict()
+    first.pop("graded_at")
+    second.pop("graded_at")
+    assert json.dumps(first, sort_keys=True) == json.dumps(second, sort_keys=True)
+    assert first["submissions"][1]["points"] < first["submissions"][0]["points"]
