@@ -10,6 +10,7 @@ The expressions are written by check authors (trusted); student strings never co
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 
 import numpy as np
@@ -34,15 +35,12 @@ class SymbolicFunction(FuncSpec):
 def scalar_function(expression: str, label: str | None = None) -> SymbolicFunction:
     """f(x) of one variable `x`, elementwise on arrays."""
     x = sympy.Symbol("x", real=True)
-    expr = sympy.sympify(expression, locals={"x": x})
-    return _make("scalar", [expr], (x,), label or f"f(x) = {expression}")
+    return _make("scalar", [_parse(expression, 1)], (x,), label or f"f(x) = {expression}")
 
 
 def vector_function(expression: str, n: int, label: str | None = None) -> SymbolicFunction:
     """f(x) for x of shape (n,), written in the variables x0 ... x{n-1}."""
-    symbols = _symbols(n)
-    expr = sympy.sympify(expression, locals={str(s): s for s in symbols})
-    return _make("vector", [expr], symbols, label or f"f(x) = {expression}")
+    return _make("vector", [_parse(expression, n)], _symbols(n), label or f"f(x) = {expression}")
 
 
 def gradient_field(function: SymbolicFunction, label: str | None = None) -> SymbolicFunction:
@@ -54,7 +52,7 @@ def gradient_field(function: SymbolicFunction, label: str | None = None) -> Symb
 def field_function(expressions: Sequence[str], label: str = "grad_fn") -> SymbolicFunction:
     """A field x -> shape (n,) from one expression per output (for deliberately wrong gradients)."""
     symbols = _symbols(len(expressions))
-    exprs = [sympy.sympify(text, locals={str(s): s for s in symbols}) for text in expressions]
+    exprs = [_parse(text, len(expressions)) for text in expressions]
     return _make("field", exprs, symbols, label)
 
 
@@ -77,16 +75,29 @@ def exact_hessian(function: SymbolicFunction, x: Sequence[float]) -> np.ndarray:
     return np.array(matrix.subs(values).evalf(), dtype=float)
 
 
+@functools.lru_cache(maxsize=1024)
+def _parse(expression: str, n: int) -> sympy.Expr:
+    """A check author's expression, parsed once per session (checks run once per submission)."""
+    names = {"x": sympy.Symbol("x", real=True)} if n == 1 else {}
+    names.update({str(symbol): symbol for symbol in _symbols(n)})
+    return sympy.sympify(expression, locals=names)
+
+
 def _symbols(n: int) -> tuple[sympy.Symbol, ...]:
     return tuple(sympy.Symbol(f"x{i}", real=True) for i in range(n))
 
 
 def _make(kind: str, exprs: list, symbols: tuple, label: str) -> SymbolicFunction:
-    index = {symbol: i for i, symbol in enumerate(symbols)}
-    spec = SymbolicFunction(kind, [_tree(expr, index) for expr in exprs], len(symbols), label)
+    trees = [_cached_tree(expr, symbols) for expr in exprs]
+    spec = SymbolicFunction(kind, trees, len(symbols), label)
     spec.expression = exprs[0] if kind != "field" else sympy.Matrix(exprs)
     spec.symbols = symbols
     return spec
+
+
+@functools.lru_cache(maxsize=1024)
+def _cached_tree(expr: sympy.Expr, symbols: tuple) -> list:
+    return _tree(expr, {symbol: i for i, symbol in enumerate(symbols)})
 
 
 def _tree(expr: sympy.Expr, index: dict) -> list:
