@@ -66,7 +66,8 @@ def grade(
                 continue
             result = SubmissionResult.from_dict(message["result"])
             session.pending.pop(result.student, None)
-            layer_sets.append(set(message["layers"]))
+            if message["layers"]:
+                layer_sets.append(set(message["layers"]))
             results.append(result)
             if on_result:
                 on_result(result)

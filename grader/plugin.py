@@ -167,7 +167,8 @@ class GradingPlugin:
         self, template: Template, submission: Submission, items: list[pytest.Item]
     ) -> tuple[SubmissionResult, tuple[str, ...]]:
         runner, load, error, notes = self._open(template, submission)
-        layers = (*template.base_layers, *(runner.layers if runner else ()))
+        # A submission that never reached a worker says nothing about the isolation level.
+        layers = (*template.base_layers, *runner.layers) if runner and runner.layers else ()
         self._current = _Current(submission, StudentProxy(runner, load, error or ""))
         checks: dict[str, list[CheckResult]] = {e.id: [] for e in self.assignment.exercises}
         try:
