@@ -70,3 +70,26 @@ def describe_call(function: str, args: tuple, kwargs: dict) -> str:
     parts = [short_repr(arg) for arg in args]
     parts += [f"{key}={short_repr(value)}" for key, value in kwargs.items()]
     return f"{function}({', '.join(parts)})"
+
+
+class CallDescription:
+    """A call, rendered as `describe_call` text only when a message needs it.
+
+    Most checks pass, and rendering arrays costs more than the call itself, so the text waits.
+    """
+
+    __slots__ = ("args", "function", "kwargs")
+
+    def __init__(self, function: str, args: tuple, kwargs: dict) -> None:
+        self.function = function
+        self.args = args
+        self.kwargs = kwargs
+
+    def __str__(self) -> str:
+        return describe_call(self.function, self.args, self.kwargs)
+
+    def __format__(self, spec: str) -> str:
+        return format(str(self), spec)
+
+    def __add__(self, other: str) -> str:
+        return str(self) + other

@@ -30,6 +30,8 @@ from grader.sandbox.runner import LoadReport, RunLimits, SubmissionRunner
 from grader.submissions import Submission
 
 CHECKS_ROOT = Path(__file__).resolve().parent / "checks"
+# Checks asking for nothing but these are run without pytest's per-run fixture machinery.
+DIRECT_FIXTURES = frozenset({"student", "reference", "rng"})
 
 
 @dataclass(frozen=True)
@@ -69,6 +71,8 @@ class GradingPlugin:
         self.problems: list[str] = []
         self._current: _Current | None = None
         self._failures: dict[str, BaseException] = {}
+        self._reference_module: ModuleType | None = None
+        self._templates: dict[tuple[str, ...], Template] = {}
 
     # --- fixtures -----------------------------------------------------------------------------
 
@@ -81,7 +85,7 @@ class GradingPlugin:
     @pytest.fixture(scope="session")
     def reference(self) -> ModuleType:
         """The trusted reference solution of the assignment."""
-        return load_module(self.assignment.solution, f"gradkit_reference_{self.assignment.id}")
+        return self._reference()
 
     @pytest.fixture
     def rng(self, request: pytest.FixtureRequest) -> np.random.Generator:
@@ -126,20 +130,20 @@ class GradingPlugin:
         if session.testsfailed or self.problems:
             return True
         items = list(session.items)
-        templates: dict[tuple[str, ...], Template] = {}
         try:
             for submission in self.submissions:
-                preload = preload_for(submission)
-                if preload not in templates:
-                    templates[preload] = Template(
-                        preload=preload, use_bubblewrap=self.use_bubblewrap
-                    )
-                result, layers = self._grade(templates[preload], submission, items)
+                template = self._templates[preload_for(submission)]
+                result, layers = self._grade(template, submission, items)
                 self.report(result, layers)
         finally:
-            for template in templates.values():
+            for template in self._templates.values():
                 template.close()
         return True
+
+    def pytest_sessionstart(self) -> None:
+        """Start the templates the submissions need now: they import while pytest collects."""
+        for preload in sorted({preload_for(submission) for submission in self.submissions}):
+            self._templates[preload] = Template(preload=preload, use_bubblewrap=self.use_bubblewrap)
 
     @pytest.hookimpl(tryfirst=True)
     def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo) -> TestReport:
@@ -220,16 +224,46 @@ class GradingPlugin:
     def _run_check(
         self, item: pytest.Item, items: list[pytest.Item], index: int, spec: CheckSpec
     ) -> CheckResult:
-        self._failures.pop(item.nodeid, None)
-        item._initrequest()  # fresh fixtures for this submission: pytest reruns the same item
-        nextitem = items[index + 1] if index + 1 < len(items) else items[0]
-        runtestprotocol(item, log=False, nextitem=nextitem)
-        failure = self._failures.pop(item.nodeid, None)
+        if isinstance(item, pytest.Function) and set(item.fixturenames) <= DIRECT_FIXTURES | {
+            "request"  # asked for by `rng` itself, which the direct path computes on its own
+        }:
+            failure = self._call_directly(item)
+        else:
+            self._failures.pop(item.nodeid, None)
+            item._initrequest()  # fresh fixtures for this submission: pytest reruns the same item
+            nextitem = items[index + 1] if index + 1 < len(items) else items[0]
+            runtestprotocol(item, log=False, nextitem=nextitem)
+            failure = self._failures.pop(item.nodeid, None)
         if failure is None:
             return CheckResult(spec.name, spec.exercise, spec.max_points, spec.max_points, True,
                                spec.hidden, "passed")  # fmt: skip
         return CheckResult(spec.name, spec.exercise, 0.0, spec.max_points, False, spec.hidden,
                            _student_message(failure))  # fmt: skip
+
+    def _call_directly(self, item: pytest.Function) -> BaseException | None:
+        """Run a check that uses only gradkit's own fixtures without pytest's setup and teardown.
+
+        The check still runs through pytest's `pytest_pyfunc_call` hook; what is skipped is the
+        per-run fixture bookkeeping and report objects, which would cost more than the check.
+        """
+        assert self._current is not None
+        values = {
+            "student": self._current.proxy,
+            "reference": self._reference(),
+            "rng": np.random.default_rng(check_seed(self.course.seed, item.name)),
+        }
+        item.funcargs = {name: values[name] for name in item._fixtureinfo.argnames}
+        try:
+            item.runtest()
+        except Exception as failure:  # every failure of a check is reported, none stops grading
+            return failure
+        return None
+
+    def _reference(self) -> ModuleType:
+        if self._reference_module is None:
+            name = f"gradkit_reference_{self.assignment.id}"
+            self._reference_module = load_module(self.assignment.solution, name)
+        return self._reference_module
 
 
 def preload_for(submission: Submission) -> tuple[str, ...]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from grader.checking import CheckFailure, describe_call
+from grader.checking import CallDescription, CheckFailure
 from grader.sandbox.runner import CallFailed, CallResult, LoadReport, SubmissionRunner
 
 
@@ -44,7 +44,7 @@ class StudentProxy:
         self._runner = runner
         self._load = load
         self._unavailable = unavailable
-        self.last_call = ""
+        self.last_call: CallDescription | str = ""
 
     def __getattr__(self, name: str) -> StudentFunction:
         if name.startswith("_"):
@@ -56,7 +56,7 @@ class StudentProxy:
         return name in self._load.functions
 
     def _call(self, name: str, args: tuple, kwargs: dict, *, return_args: bool) -> CallResult:
-        self.last_call = describe_call(name, args, kwargs)
+        self.last_call = CallDescription(name, args, kwargs)
         if self._runner is None:
             raise StudentCallFailed(f"{self.last_call} was not run: {self._unavailable}")
         if name not in self._load.functions:

@@ -1,7 +1,9 @@
 """Containment a freshly forked worker applies to itself before any student code runs.
 
-Order matters: resource limits first, then the unprivileged user (after which the limits can no
-longer be raised), then seccomp last, because installing the filter needs the calls it blocks.
+It comes in two steps. `drop_privileges` runs as soon as a worker is forked (a standby worker is
+forked ahead of need): the unprivileged user, then seccomp last, because setting the user needs
+calls the filter forbids. `apply_limits` runs when the worker is handed a submission, with that
+submission's limits (lowering a limit needs no privilege).
 Each layer that could not be applied is left out of the returned list, so the grader records the
 isolation level actually reached instead of assuming it.
 """
@@ -65,12 +67,15 @@ class WorkerLimits:
         }
 
 
-def contain(limits: WorkerLimits, drop_user: bool, seccomp_program: bytes | None) -> list[str]:
-    """Apply every layer this process can apply to itself; return the names of those in force."""
+def drop_privileges(drop_user: bool, seccomp_program: bytes | None) -> list[str]:
+    """The layers a worker takes on as soon as it is forked, before it is given anything to run.
+
+    Returns the names of the layers in force. After this the process can neither regain
+    privileges nor start processes, open sockets or signal anyone.
+    """
     layers = []
     _set_not_dumpable()
-    _apply_rlimits(limits)
-    layers.append("rlimits")
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
     if drop_user and os.geteuid() == 0:
         os.setgroups([])
         os.setgid(NOBODY)
@@ -84,21 +89,21 @@ def contain(limits: WorkerLimits, drop_user: bool, seccomp_program: bytes | None
     return layers
 
 
-def _set_not_dumpable() -> None:
-    """Keep siblings of the same uid from attaching to this process or writing its memory."""
-    libc = ctypes.CDLL(None, use_errno=True)
-    libc.prctl(PR_SET_DUMPABLE, 0, 0, 0, 0)
-
-
-def _apply_rlimits(limits: WorkerLimits) -> None:
+def apply_limits(limits: WorkerLimits) -> str:
+    """The per-submission resource limits, set once the worker knows its submission's limits."""
     # The template already maps numpy and friends: the budget is on top of what is mapped now.
-    mapped = _mapped_bytes()
-    address_space = mapped + limits.memory_mb * 1024 * 1024
+    address_space = _mapped_bytes() + limits.memory_mb * 1024 * 1024
     resource.setrlimit(resource.RLIMIT_AS, (address_space, address_space))
     resource.setrlimit(resource.RLIMIT_CPU, (limits.cpu_seconds, limits.cpu_seconds + 1))
     resource.setrlimit(resource.RLIMIT_FSIZE, (limits.file_bytes, limits.file_bytes))
     resource.setrlimit(resource.RLIMIT_NOFILE, (limits.open_files, limits.open_files))
-    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    return "rlimits"
+
+
+def _set_not_dumpable() -> None:
+    """Keep siblings of the same uid from attaching to this process or writing its memory."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.prctl(PR_SET_DUMPABLE, 0, 0, 0, 0)
 
 
 def _mapped_bytes() -> int:

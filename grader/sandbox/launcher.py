@@ -103,12 +103,19 @@ class Template:
             cwd=self._own_scratch or "/",
         )
         template_end.close()
+        self._started = False
+
+    def wait_ready(self) -> None:
+        """Wait until the template has imported its libraries (it starts in the background)."""
+        if self._started:
+            return
         ready = self.receive(timeout=120)
         if ready is None or ready.get("op") != "ready":
             self.close()
             raise SandboxError(
                 "the sandbox template did not start; set GRADKIT_DEBUG_SANDBOX=1 to see why."
             )
+        self._started = True
 
     @property
     def base_layers(self) -> list[str]:
@@ -116,7 +123,8 @@ class Template:
         return ["bubblewrap"] if self.bubblewrap else []
 
     def spawn(self, limits: WorkerLimits) -> tuple[int, WorkerPipes]:
-        """Fork a fresh worker from the template; return its pid (as the template sees it) and pipes."""
+        """A fresh worker from the template: its pid (as the template sees it) and its pipes."""
+        self.wait_ready()
         pipes, worker_ends = WorkerPipes.create()
         message = json.dumps({"op": "spawn", "limits": limits.as_dict()}).encode()
         try:

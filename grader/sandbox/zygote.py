@@ -1,10 +1,11 @@
 """The template: a clean, preloaded process that forks one fresh worker per request.
 
 It imports numpy (and SymPy or matplotlib when asked) once, so that a worker starts in about a
-millisecond with nothing of any earlier submission in it. It never runs student code itself. It talks to the grader
-over one Unix socket: the grader sends ``spawn`` (with the worker's three pipe ends attached) and
-``kill``; the template answers ``spawned`` and, when a worker ends, ``exited`` with its status. After
-each worker it wipes the scratch folder, so that no file passes from one submission to the next.
+millisecond with nothing of any earlier submission in it. It never runs student code itself. It
+talks to the grader over one Unix socket: the grader sends ``spawn`` (with the worker's three pipe ends attached) and
+``kill``; the template answers ``spawned`` and, when a worker ends, ``exited`` with its status. Each
+worker writes only in its own scratch folder, removed when it ends, so that no file passes from
+one submission to the next.
 """
 
 from __future__ import annotations
@@ -14,13 +15,15 @@ import fcntl
 import gc
 import json
 import os
+import secrets
 import select
 import shutil
 import signal
 import socket
 import sys
+from dataclasses import dataclass
 
-from .containment import WorkerLimits, compile_seccomp_filter, contain
+from .containment import NOBODY, WorkerLimits, apply_limits, compile_seccomp_filter, drop_privileges
 
 MAX_COMMAND_BYTES = 64 * 1024
 
@@ -45,7 +48,7 @@ def _preload(modules: list[str]) -> None:
     import typing  # noqa: F401
 
     import numpy
-    import numpy.typing  # noqa: F401
+    import numpy.typing
 
     numpy.linalg.eigvalsh(numpy.eye(2))
     if "sympy" in modules:
@@ -57,34 +60,56 @@ def _preload(modules: list[str]) -> None:
             import matplotlib
 
             matplotlib.use("Agg")
-            import matplotlib.pyplot  # noqa: F401
+            import matplotlib.pyplot
     from . import worker  # noqa: F401
 
     gc.collect()
     gc.freeze()
 
 
+@dataclass
+class _Child:
+    """A forked worker as the template tracks it."""
+
+    pid: int
+    pidfd: int
+    scratch: str = ""
+    standby: socket.socket | None = None  # the template's end of a standby's activation socket
+
+
 class Template:
-    """The zygote's loop: fork workers on request, report how they end, clean up after them."""
+    """The zygote's loop: fork workers, hand them to the grader, report how they end, clean up.
+
+    One worker is always forked ahead as a standby: already unprivileged and filtered, it waits
+    for its pipes. A spawn request hands it out, so the fork is off the grader's path. Each
+    worker gets its own scratch folder with an unguessable name under a folder it cannot list,
+    removed when the worker is reaped; when the worker's user is the template's own (no drop to
+    nobody), the previous worker is instead reaped before the next one is handed out.
+    """
 
     def __init__(self, control: socket.socket, config: dict, seccomp_program: bytes | None):
         self.control = control
-        self.scratch = config["scratch"]
+        self.scratch_root = config["scratch"]
         self.drop_user = bool(config["drop_user"])
         self.seccomp_program = seccomp_program
-        self.workers: dict[int, int] = {}  # pidfd -> pid
+        self.children: dict[int, _Child] = {}  # pidfd -> child
+        self.current: _Child | None = None
+        self.standby: _Child | None = None
+        os.makedirs(self.scratch_root, exist_ok=True)
+        os.chmod(self.scratch_root, 0o711)  # workers may enter their folder, not list the others
 
     def run(self) -> None:
         """Serve until the grader closes the control socket, then end every worker."""
         self._send({"op": "ready", "pid": os.getpid()})
+        self.standby = self._fork_standby()
         while True:
-            readable, _, _ = select.select([self.control, *self.workers], [], [])
+            readable, _, _ = select.select([self.control, *self.children], [], [])
             for source in readable:
                 if source is self.control:
                     if not self._command():
                         self._shutdown()
                         return
-                else:
+                elif source in self.children:
                     self._reap(source)
 
     def _command(self) -> bool:
@@ -96,51 +121,70 @@ class Template:
             return False
         command = json.loads(data)
         if command["op"] == "spawn":
-            self._spawn(fds, WorkerLimits.from_dict(command["limits"]))
+            self._spawn(fds, command["limits"])
         elif command["op"] == "kill":
             self._kill(int(command["pid"]))
         return True
 
-    def _spawn(self, fds: list[int], limits: WorkerLimits) -> None:
-        request_fd, response_fd, output_fd = fds
-        # One submission at a time: the previous worker is dead and its files gone before the next.
-        for pidfd in list(self.workers):
-            self._kill(self.workers[pidfd])
-            self._reap(pidfd)
-        os.makedirs(self.scratch, exist_ok=True)
-        pid = os.fork()
-        if pid == 0:
-            self._become_worker(request_fd, response_fd, output_fd, limits)
+    def _spawn(self, fds: list[int], limits: dict) -> None:
+        previous, self.current = self.current, None
+        if previous is not None:
+            self._kill(previous.pid)
+            if not self.drop_user:
+                # Same user as the next worker: it must be gone, not just dying, before the next.
+                self._reap(previous.pidfd)
+        worker = self.standby if self.standby is not None else self._fork_standby()
+        self.standby = None
+        worker.scratch = self._new_scratch()
+        activation = json.dumps({"limits": limits, "scratch": worker.scratch}).encode()
+        # If the standby died, sending fails; the grader then sees the pipes close and reports it.
+        with contextlib.suppress(OSError):
+            socket.send_fds(worker.standby, [activation], fds)
+        worker.standby.close()
+        worker.standby = None
         for fd in fds:
             os.close(fd)
-        self.workers[os.pidfd_open(pid)] = pid
-        self._send({"op": "spawned", "pid": pid})
+        self.current = worker
+        self._send({"op": "spawned", "pid": worker.pid})
+        self.standby = self._fork_standby()
 
-    def _become_worker(self, request_fd: int, response_fd: int, output_fd: int, limits) -> None:
-        """Runs in the child: never returns."""
+    def _new_scratch(self) -> str:
+        folder = os.path.join(self.scratch_root, secrets.token_hex(16))
+        os.mkdir(folder, 0o700)
+        if self.drop_user:
+            os.chown(folder, NOBODY, NOBODY)
+        return folder
+
+    def _fork_standby(self) -> _Child:
+        template_end, worker_end = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        pid = os.fork()
+        if pid == 0:
+            template_end.close()
+            self._become_worker(worker_end)
+        worker_end.close()
+        child = _Child(pid, os.pidfd_open(pid), standby=template_end)
+        self.children[child.pidfd] = child
+        return child
+
+    def _become_worker(self, activation: socket.socket) -> None:
+        """Runs in the child: wait for a submission's pipes, then serve it. Never returns."""
         status = 70
         try:
             self.control.close()
-            for pidfd in self.workers:
-                os.close(pidfd)
+            for child in self.children.values():
+                os.close(child.pidfd)
+                if child.standby is not None:
+                    child.standby.close()
             signal.signal(signal.SIGINT, signal.SIG_DFL)
-            devnull = os.open(os.devnull, os.O_RDONLY)
-            os.dup2(devnull, 0)
-            os.dup2(output_fd, 1)
-            os.dup2(output_fd, 2)
-            # Park the pipes high first, so that moving one to 3 or 4 cannot close the other.
-            request_fd = fcntl.fcntl(request_fd, fcntl.F_DUPFD, 100)
-            response_fd = fcntl.fcntl(response_fd, fcntl.F_DUPFD, 100)
-            os.dup2(request_fd, 3)
-            os.dup2(response_fd, 4)
-            request_fd, response_fd = 3, 4
-            os.closerange(5, 1 << 16)
-            sys.stdout = open(1, "w", buffering=1, closefd=False)  # noqa: SIM115
-            sys.stderr = open(2, "w", buffering=1, closefd=False)  # noqa: SIM115
-            if self.drop_user and os.geteuid() == 0:
-                os.chown(self.scratch, 65534, 65534)
-            os.chdir(self.scratch)
-            layers = contain(limits, self.drop_user, self.seccomp_program)
+            layers = drop_privileges(self.drop_user, self.seccomp_program)
+            data, fds, _, _ = socket.recv_fds(activation, MAX_COMMAND_BYTES, 3)
+            activation.close()
+            if len(fds) != 3:
+                os._exit(0)  # the template is shutting down
+            order = json.loads(data)
+            request_fd, response_fd = _install_pipes(*fds)
+            layers.append(apply_limits(WorkerLimits.from_dict(order["limits"])))
+            os.chdir(order["scratch"])
             from . import wire
             from .worker import serve
 
@@ -151,40 +195,54 @@ class Template:
             os._exit(status)
 
     def _kill(self, pid: int) -> None:
-        if pid in self.workers.values():
+        if any(child.pid == pid for child in self.children.values()):
             os.kill(pid, signal.SIGKILL)
 
     def _reap(self, pidfd: int) -> None:
-        pid = self.workers.pop(pidfd)
+        child = self.children.pop(pidfd, None)
+        if child is None:
+            return
         os.close(pidfd)
-        _, status = os.waitpid(pid, 0)
-        _wipe(self.scratch)
+        _, status = os.waitpid(child.pid, 0)
+        if child.scratch:
+            shutil.rmtree(child.scratch, ignore_errors=True)
+        if child.standby is not None:
+            child.standby.close()
+            if self.standby is child:
+                self.standby = None
+            return
+        if self.current is child:
+            self.current = None
         if os.WIFSIGNALED(status):
-            self._send({"op": "exited", "pid": pid, "signal": os.WTERMSIG(status)})
+            self._send({"op": "exited", "pid": child.pid, "signal": os.WTERMSIG(status)})
         else:
-            self._send({"op": "exited", "pid": pid, "code": os.WEXITSTATUS(status)})
+            self._send({"op": "exited", "pid": child.pid, "code": os.WEXITSTATUS(status)})
 
     def _shutdown(self) -> None:
-        for pidfd, pid in list(self.workers.items()):
-            os.kill(pid, signal.SIGKILL)
-            os.waitpid(pid, 0)
-            os.close(pidfd)
-        _wipe(self.scratch)
+        for pidfd, child in list(self.children.items()):
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(child.pid, signal.SIGKILL)
+            self._reap(pidfd)
 
     def _send(self, message: dict) -> None:
         self.control.sendall(json.dumps(message).encode())
 
 
-def _wipe(folder: str) -> None:
-    """Remove everything a worker left in the scratch folder."""
-    if not os.path.isdir(folder):
-        return
-    for entry in os.scandir(folder):
-        if entry.is_dir(follow_symlinks=False):
-            shutil.rmtree(entry.path, ignore_errors=True)
-        else:
-            with contextlib.suppress(OSError):
-                os.unlink(entry.path)
+def _install_pipes(request_fd: int, response_fd: int, output_fd: int) -> tuple[int, int]:
+    """Put the pipes where the worker expects them: output as fds 1 and 2, requests 3, answers 4."""
+    devnull = os.open(os.devnull, os.O_RDONLY)
+    os.dup2(devnull, 0)
+    os.dup2(output_fd, 1)
+    os.dup2(output_fd, 2)
+    # Park the pipes high first, so that moving one to 3 or 4 cannot close the other.
+    request_fd = fcntl.fcntl(request_fd, fcntl.F_DUPFD, 100)
+    response_fd = fcntl.fcntl(response_fd, fcntl.F_DUPFD, 100)
+    os.dup2(request_fd, 3)
+    os.dup2(response_fd, 4)
+    os.closerange(5, 1 << 16)
+    sys.stdout = open(1, "w", buffering=1, closefd=False)  # noqa: SIM115
+    sys.stderr = open(2, "w", buffering=1, closefd=False)  # noqa: SIM115
+    return 3, 4
 
 
 if __name__ == "__main__":
