@@ -43,8 +43,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="a folder of <student>.py/.ipynb files or <student>/<assignment>.py folders, "
         "or a single file",
     )
-    grade.add_argument("--assignment", required=True, metavar="ID", help="assignment id in course.toml")
-    grade.add_argument("--out", required=True, metavar="DIR", help="folder for grades.json and grades.csv")
+    grade.add_argument(
+        "--assignment", required=True, metavar="ID", help="assignment id in course.toml"
+    )
+    grade.add_argument(
+        "--out", required=True, metavar="DIR", help="folder for grades.json and grades.csv"
+    )
     grade.add_argument("--course", metavar="PATH", help="course.toml (default: ./course.toml)")
     grade.add_argument(
         "--jobs", type=int, metavar="N", help="parallel sandboxes (default: the number of cores)"

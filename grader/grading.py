@@ -93,7 +93,7 @@ def grade(
 
 
 def isolation_level(layers: set[str]) -> str:
-    """"full" when every layer this machine should give is in force, else what is missing."""
+    """ "full" when every layer this machine should give is in force, else what is missing."""
     expected = [layer for layer in ALL_LAYERS if layer != "unprivileged-user" or os.geteuid() == 0]
     missing = [layer for layer in expected if layer not in layers]
     return "full" if not missing else "partial (without " + ", ".join(missing) + ")"

@@ -1,4 +1,4 @@
-"""Plain result records produced by grading and consumed by reports: one per check, exercise, submission."""
+"""Plain result records made by grading and read by reports: per check, exercise and submission."""
 
 from __future__ import annotations
 
@@ -39,7 +39,7 @@ class ExerciseResult:
 
     @property
     def points(self) -> float:
-        """Points earned: the sum over checks, rounded so that float noise never shows in reports."""
+        """Points earned: the sum over checks, rounded so float noise never shows in reports."""
         return round(sum(check.points for check in self.checks), 6)
 
     def as_dict(self) -> dict:
@@ -53,7 +53,7 @@ class ExerciseResult:
 
 @dataclass(frozen=True)
 class SubmissionResult:
-    """Everything graded for one student; `error` says why a submission could not be (fully) read."""
+    """Everything graded for one student; `error` says why a submission could not be read."""
 
     student: str
     source: str

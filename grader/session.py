@@ -64,7 +64,9 @@ def run_session(
         status = pytest.main(arguments, plugins=[plugin])
     problems = list(plugin.problems)
     if status not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED) and not problems:
-        problems.append(f"the checks of {assignment.id} could not be loaded:\n{captured.getvalue()}")
+        problems.append(
+            f"the checks of {assignment.id} could not be loaded:\n{captured.getvalue()}"
+        )
     return problems
 
 

@@ -65,7 +65,9 @@ def exact_derivative(function: SymbolicFunction, x: float, order: int = 1) -> fl
 def exact_gradient(function: SymbolicFunction, x: Sequence[float]) -> np.ndarray:
     """The exact gradient of a vector function at x."""
     values = dict(zip(function.symbols, map(float, x), strict=True))
-    return np.array([float(sympy.diff(function.expression, s).subs(values)) for s in function.symbols])
+    return np.array(
+        [float(sympy.diff(function.expression, s).subs(values)) for s in function.symbols]
+    )
 
 
 def exact_hessian(function: SymbolicFunction, x: Sequence[float]) -> np.ndarray:
@@ -118,4 +120,6 @@ def _tree(expr: sympy.Expr, index: dict) -> list:
     name = _FUNCTIONS.get(type(expr))
     if name in UNARY and len(expr.args) == 1:
         return [name, _tree(expr.args[0], index)]
-    raise ValueError(f"cannot send {expr} to a sandbox (unsupported operation {type(expr).__name__})")
+    raise ValueError(
+        f"cannot send {expr} to a sandbox (unsupported operation {type(expr).__name__})"
+    )

@@ -29,7 +29,13 @@ def test_grade_examples_writes_reports(tmp_path):
                  "--out", str(out), "--jobs", "2")  # fmt: skip
     assert run.returncode == 0, run.stderr
     grades = json.loads((out / "grades.json").read_text())
-    assert list(grades)[:5] == ["course", "assignment", "max_points", "isolation", "isolation_layers"]
+    assert list(grades)[:5] == [
+        "course",
+        "assignment",
+        "max_points",
+        "isolation",
+        "isolation_layers",
+    ]
     students = {entry["student"]: entry for entry in grades["submissions"]}
     assert {"alice", "bob", "carol", "dana"} <= set(students)
     assert students["alice"]["points"] == grades["max_points"]

@@ -14,7 +14,6 @@ from pathlib import Path
 
 import nbformat
 import pytest
-
 from conftest import REPO, by_student, reference_source
 
 OVERRIDES = {
@@ -33,14 +32,16 @@ OVERRIDES = {
     ),
     "memory_bomb": (
         "second_derivative",
-        "def second_derivative(f, x, h=1e-4):\n    blocks = [bytearray(10**8) for _ in range(100)]\n"
+        "def second_derivative(f, x, h=1e-4):\n"
+        "    blocks = [bytearray(10**8) for _ in range(100)]\n"
         "    return float(len(blocks))\n",
     ),
     "kills_parent": (
         "interpret_sign",
         "def interpret_sign(d, tol=1e-8):\n    import os, signal\n"
         "    for pid in (os.getppid(), 1, -1):\n"
-        "        try:\n            os.kill(pid, signal.SIGKILL)\n        except OSError:\n            pass\n"
+        "        try:\n            os.kill(pid, signal.SIGKILL)\n"
+        "        except OSError:\n            pass\n"
         "    return 'increasing' if d > tol else 'decreasing' if d < -tol else 'stationary'\n",
     ),
     "child_process": (
@@ -73,8 +74,8 @@ OVERRIDES = {
     ),
     "reads_solutions": (
         "derivative",
-        f"def derivative(x):\n    return float(len(open({str(REPO / 'solutions' / 'derivatives.py')!r}"
-        ").read()))\n",
+        "def derivative(x):\n"
+        f"    return float(len(open({str(REPO / 'solutions' / 'derivatives.py')!r}).read()))\n",
     ),
     "reads_checks": (
         "interpret_sign",
@@ -110,6 +111,7 @@ def symbolic_derivative(expression, variable="x"): return "0"
 def graded(tmp_path_factory, request):
     """Grade every hostile submission, plus a correct one, in one run of the engine."""
     from conftest import copy_course
+
     from grader.course import load_course
     from grader.grading import grade
     from grader.submissions import discover

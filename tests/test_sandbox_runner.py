@@ -58,8 +58,8 @@ def template():
 
 
 def runner(template, seconds_per_call=1.0, seconds_per_submission=20.0, source=SOURCE):
-    made = SubmissionRunner(template, [source], "student.py", notebook=False,
-                            limits=RunLimits(seconds_per_call, seconds_per_submission, 256))  # fmt: skip
+    limits = RunLimits(seconds_per_call, seconds_per_submission, 256)
+    made = SubmissionRunner(template, [source], "student.py", notebook=False, limits=limits)
     made.load()
     return made
 
@@ -84,7 +84,7 @@ def test_crash_costs_one_call_and_the_next_starts_fresh(template):
 
 def test_timeout_costs_one_call(template):
     run = runner(template, seconds_per_call=0.5)
-    with pytest.raises(CallTimedOut, match="0.5 s"):
+    with pytest.raises(CallTimedOut, match=r"0\.5 s"):
         run.call("hang")
     assert run.call("double", [2]).value == 4
     run.close()
@@ -103,7 +103,7 @@ def test_missing_function_and_exceptions(template):
     run = runner(template)
     with pytest.raises(FunctionMissing, match="nope is not defined"):
         run.call("nope")
-    with pytest.raises(StudentRaised, match="TypeError"):
+    with pytest.raises(StudentRaised, match=r"TypeError"):
         run.call("double", [None])
     run.close()
 

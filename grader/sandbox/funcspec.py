@@ -40,7 +40,8 @@ UNARY: dict[str, Callable[[Any], Any]] = {
 }
 NARY: dict[str, Callable[[Any, Any], Any]] = {"add": operator.add, "mul": operator.mul}
 
-Tree = list  # ["num", 2.0] | ["var", 0] | ["add", t, t, ...] | ["mul", ...] | ["pow", t, t] | [unary, t]
+# ["num", 2.0] | ["var", 0] | ["add", t, t, ...] | ["mul", ...] | ["pow", t, t] | [unary, t]
+Tree = list
 Evaluator = Callable[[Sequence[Any]], Any]
 
 

@@ -165,7 +165,7 @@ class SubmissionRunner:
         )
 
     def close(self) -> None:
-        """End the current worker, if any, without waiting: the template reaps it before the next."""
+        """End the current worker, if any, without waiting: the template reaps it in time."""
         if self._worker is not None:
             self._end_worker(kill=True, wait=False)
 

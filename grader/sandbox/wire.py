@@ -1,8 +1,8 @@
 """The data format that crosses the sandbox boundary, in both directions.
 
-Only data crosses: JSON whose non-JSON values are tagged objects, numpy arrays as .npy bytes loaded
-with ``allow_pickle=False`` and numeric dtypes only. Messages are framed by a 4-byte length and capped
-in size; decoding caps nesting depth. `to_plain` runs in the worker and turns whatever student code
+Only data crosses: JSON whose non-JSON values are tagged objects, numpy arrays as .npy bytes
+loaded with ``allow_pickle=False`` and numeric dtypes only. Messages are framed by a 4-byte length
+and capped in size; decoding caps nesting depth. `to_plain` runs in the worker and turns whatever student code
 returned into such data, so that no student object (and so no student ``__eq__`` or ``__float__``)
 ever reaches the grader.
 """
@@ -58,7 +58,7 @@ class Unsupported:
 
 
 def to_plain(value: Any, depth: int = 0) -> Any:
-    """Convert a student's value to data built only from exact builtin types and base-class ndarrays.
+    """Convert a student's value to data made only of exact builtin types and base-class ndarrays.
 
     Subclasses are read through their base class's own methods (``float.__float__``), so a student's
     override cannot run on the grader side; it may run here, inside the worker, which is untrusted

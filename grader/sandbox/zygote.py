@@ -2,10 +2,10 @@
 
 It imports numpy (and SymPy or matplotlib when asked) once, so that a worker starts in about a
 millisecond with nothing of any earlier submission in it. It never runs student code itself. It
-talks to the grader over one Unix socket: the grader sends ``spawn`` (with the worker's three pipe ends attached) and
-``kill``; the template answers ``spawned`` and, when a worker ends, ``exited`` with its status. Each
-worker writes only in its own scratch folder, removed when it ends, so that no file passes from
-one submission to the next.
+talks to the grader over one Unix socket: the grader sends ``spawn`` (with the worker's three
+pipe ends attached) and ``kill``; the template answers ``spawned`` and, when a worker ends,
+``exited`` with its status. Each worker writes only in its own scratch folder, removed when it
+ends, so that no file passes from one submission to the next.
 """
 
 from __future__ import annotations

@@ -53,7 +53,9 @@ def test_minibatches_small(student, reference):
 def test_sgd_epoch_batch(student, reference):
     """One full-batch epoch is one gradient step."""
     X = np.array([[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]])
-    same_array(student, reference, "sgd_epoch", np.zeros(2), X, np.array([1.0, 0.0, 2.0]), 0.01, 3, 0)
+    same_array(
+        student, reference, "sgd_epoch", np.zeros(2), X, np.array([1.0, 0.0, 2.0]), 0.01, 3, 0
+    )
 
 
 @check("momentum_step")
