@@ -1,7 +1,7 @@
 """Runs untrusted submissions: a preloaded template (zygote) forks a contained worker for each.
 
-The modules split by side. Worker side (they run inside the sandbox and import nothing from the
-rest of `grader`, because only this folder is visible there): `wire`, `funcspec`, `containment`, `worker`,
-`zygote`. Grader side: `launcher` (starts the zygote, with bubblewrap where available) and `runner`
-(one submission's calls, with time limits and worker replacement).
+The modules split by side. Worker side (they run inside the sandbox and import nothing from the rest
+of `grader`, because only this folder is visible there): `wire`, `funcspec`, `containment`,
+`worker`, `zygote`. Grader side: `launcher` (starts the zygote, with bubblewrap where available) and
+`runner` (one submission's calls, with time limits and worker replacement).
 """

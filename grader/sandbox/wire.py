@@ -1,10 +1,10 @@
 """The data format that crosses the sandbox boundary, in both directions.
 
-Only data crosses: JSON whose non-JSON values are tagged objects, numpy arrays as .npy bytes
-loaded with ``allow_pickle=False`` and numeric dtypes only. Messages are framed by a 4-byte length
-and capped in size; decoding caps nesting depth. `to_plain` runs in the worker and turns whatever student code
-returned into such data, so that no student object (and so no student ``__eq__`` or ``__float__``)
-ever reaches the grader.
+Only data crosses: JSON whose non-JSON values are tagged objects, numpy arrays as .npy bytes loaded
+with ``allow_pickle=False`` and numeric dtypes only. Messages are framed by a 4-byte length and
+capped in size; decoding caps nesting depth. `to_plain` runs in the worker and turns whatever
+student code returned into such data, so that no student object (and so no student ``__eq__`` or
+``__float__``) ever reaches the grader.
 """
 
 from __future__ import annotations
