@@ -15,6 +15,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 import numpy as np
 import pytest
@@ -61,6 +62,7 @@ class GradingPlugin:
         report: Callable[[SubmissionResult, tuple[str, ...]], None],
         *,
         use_bubblewrap: bool | None = None,
+        reference_factory: Callable[[Assignment], Any] | None = None,
     ) -> None:
         self.course = course
         self.assignment = assignment
@@ -71,7 +73,10 @@ class GradingPlugin:
         self.problems: list[str] = []
         self._current: _Current | None = None
         self._failures: dict[str, BaseException] = {}
-        self._reference_module: ModuleType | None = None
+        # Where the `reference` fixture comes from, when not the solution module itself: the
+        # student release replays recorded answers (grader.replay).
+        self.reference_factory = reference_factory
+        self._reference_module: Any = None
         self._templates: dict[tuple[str, ...], Template] = {}
 
     # --- fixtures -----------------------------------------------------------------------------
@@ -259,7 +264,9 @@ class GradingPlugin:
             return failure
         return None
 
-    def _reference(self) -> ModuleType:
+    def _reference(self) -> Any:
+        if self._reference_module is None and self.reference_factory is not None:
+            self._reference_module = self.reference_factory(self.assignment)
         if self._reference_module is None:
             name = f"gradkit_reference_{self.assignment.id}"
             self._reference_module = load_module(self.assignment.solution, name)

@@ -14,6 +14,7 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -46,12 +47,24 @@ def run_session(
     *,
     public_only: bool = False,
     use_bubblewrap: bool | None = None,
+    reference_factory: Callable[[Assignment], Any] | None = None,
 ) -> list[str]:
-    """Grade `submissions` in this process; return problems found with the checks themselves."""
+    """Grade `submissions` in this process; return problems found with the checks themselves.
+
+    `reference_factory`, when given, makes the `reference` fixture (the student release replays
+    recorded answers); by default it is the assignment's solution module.
+    """
     modules = [path for path in check_modules(assignment, public_only=public_only) if path.exists()]
     if not modules:
         return [f"no checks for assignment {assignment.id} in {CHECKS_ROOT}"]
-    plugin = GradingPlugin(course, assignment, submissions, report, use_bubblewrap=use_bubblewrap)
+    plugin = GradingPlugin(
+        course,
+        assignment,
+        submissions,
+        report,
+        use_bubblewrap=use_bubblewrap,
+        reference_factory=reference_factory,
+    )
     arguments = [
         *map(str, modules),
         "-c", str(CHECKS_ROOT / "pytest.ini"),
