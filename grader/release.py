@@ -1,0 +1,139 @@
+"""`grader release`: the bundle students receive, which holds no hidden check and no solution.
+
+The bundle is a folder that `pip install DIR` turns into the student's `grader check`:
+
+    README.md, pyproject.toml     the student README and the `gradkit-student` distribution
+    exercises/<assignment>.py     the stubs to complete
+    notebooks/<assignment>.ipynb  the same stubs as notebooks
+    grader/                       what checking needs: the engine, the sandbox, the oracles, the
+                                  public checks, and the student's command line (`check` only)
+    grader/course-data/           the course as the release sees it: course.toml with the public
+                                  seed, copies of the stubs, and replay/<assignment>.json, the
+                                  reference's recorded answers to the public checks
+
+Which files go in is a list of names, never "everything but": a module added to grader/ later is
+left out of the bundle until someone decides it belongs there.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import string
+from pathlib import Path
+
+from grader import __version__
+from grader.course import Course
+from grader.notebooks import write_notebooks
+from grader.replay import REPLAY_FOLDER, dump_records, public_seed, record
+
+PACKAGE = Path(__file__).resolve().parent
+TEMPLATE = PACKAGE / "release_template"
+COURSE_DATA = "course-data"
+# The modules of grader/ that `grader check` imports, and nothing else.
+MODULES = (
+    "__init__.py", "__main__.py", "py.typed", "checking.py", "course.py", "notebook_source.py",
+    "plugin.py", "proxy.py", "replay.py", "results.py", "selfcheck.py", "session.py", "specs.py",
+    "submissions.py",
+)  # fmt: skip
+PACKAGES = ("sandbox", "oracles")  # every module of these
+CHECKS = ("checks/__init__.py", "checks/helpers.py", "checks/pytest.ini")
+
+
+class ReleaseError(Exception):
+    """The release could not be built; `str()` is one sentence for the instructor."""
+
+
+def build_release(course: Course, out: Path) -> list[Path]:
+    """Write the student bundle of `course` into the new folder `out`; return the files written."""
+    if out.exists() and (not out.is_dir() or any(out.iterdir())):
+        raise ReleaseError(f"{out} already exists and is not empty; give a new folder with --out.")
+    # Recording runs every public check on the reference first: a failing one stops the release
+    # before anything is written.
+    seed = public_seed(course)
+    records = {assignment.id: record(course, assignment) for assignment in course.assignments}
+    out.mkdir(parents=True, exist_ok=True)
+    _copy_engine(out / "grader")
+    data = out / "grader" / COURSE_DATA
+    for assignment in course.assignments:
+        _copy(assignment.module, out / "exercises" / assignment.module.name)
+        _copy(assignment.module, data / "exercises" / assignment.module.name)
+        replay_file = data / REPLAY_FOLDER / f"{assignment.id}.json"
+        replay_file.parent.mkdir(parents=True, exist_ok=True)
+        replay_file.write_text(dump_records(assignment, seed, records[assignment.id]))
+    (data / "course.toml").write_text(course_toml(course, seed))
+    write_notebooks(course, out / "notebooks")
+    _copy(TEMPLATE / "cli.py", out / "grader" / "cli.py")
+    values = {"title": course.title, "version": __version__, "assignments": _listing(course)}
+    for name, template in (("README.md", "README.md"), ("pyproject.toml", "pyproject.toml.in")):
+        text = string.Template((TEMPLATE / template).read_text(encoding="utf-8")).substitute(values)
+        (out / name).write_text(text, encoding="utf-8")
+    return sorted(path for path in out.rglob("*") if path.is_file())
+
+
+def course_toml(course: Course, seed: int) -> str:
+    """The release's course.toml: the course's assignments and limits, the public seed, and no
+    solution (each `solution` names the stub, which defines every exercise, so the file validates;
+    the reference answers come from the replay records)."""
+    lines = [
+        "# The course as the student release sees it, written by `grader release`.",
+        "# seed is the public checks' seed; solution names the stub: answers are replayed.",
+        "",
+        "[course]",
+        f"id = {_toml(course.id)}",
+        f"title = {_toml(course.title)}",
+        f"seed = {seed}",
+        "",
+        "[limits]",
+        *_limit_lines(course.limits),
+    ]
+    for assignment in course.assignments:
+        module = f"exercises/{assignment.module.name}"
+        lines += [
+            "",
+            f"[assignments.{assignment.id}]",
+            f"title = {_toml(assignment.title)}",
+            f"module = {_toml(module)}",
+            f"solution = {_toml(module)}",
+            f"given = [{', '.join(_toml(name) for name in assignment.given)}]",
+            "",
+            f"[assignments.{assignment.id}.limits]",
+            *_limit_lines(assignment.limits),
+            "",
+            f"[assignments.{assignment.id}.exercises]",
+            *(f"{exercise.id} = {exercise.points!r}" for exercise in assignment.exercises),
+        ]
+    return "\n".join(lines) + "\n"
+
+
+def _copy_engine(target: Path) -> None:
+    for name in MODULES:
+        _copy(PACKAGE / name, target / name)
+    for package in PACKAGES:
+        for module in sorted((PACKAGE / package).glob("*.py")):
+            _copy(module, target / package / module.name)
+    for name in CHECKS:
+        _copy(PACKAGE / name, target / name)
+    for module in sorted((PACKAGE / "checks" / "public").glob("*.py")):
+        _copy(module, target / "checks" / "public" / module.name)
+
+
+def _copy(source: Path, target: Path) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(source, target)
+
+
+def _listing(course: Course) -> str:
+    return "\n".join(
+        f"- `exercises/{a.module.name}` or `notebooks/{a.id}.ipynb`: {a.title}"
+        for a in course.assignments
+    )
+
+
+def _limit_lines(limits: object) -> list[str]:
+    return [f"{key} = {value!r}" for key, value in vars(limits).items()]
+
+
+def _toml(text: str) -> str:
+    # A JSON string is a valid TOML basic string (same quotes and escapes).
+    return json.dumps(text)
