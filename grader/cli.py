@@ -53,7 +53,45 @@ def build_parser() -> argparse.ArgumentParser:
     grade.add_argument(
         "--jobs", type=int, metavar="N", help="parallel sandboxes (default: the number of cores)"
     )
+    add_student_commands(commands)
     return parser
+
+
+def add_student_commands(commands: argparse._SubParsersAction) -> None:
+    """`check`, `release` and `notebooks`: what students run, and what builds what they get."""
+    check = commands.add_parser(
+        "check",
+        help="run the public checks on a working copy",
+        description="Run the public checks on a .py or .ipynb file (or each assignment file of a "
+        "folder), in the sandbox, and say per exercise what passed and what failed. Exit status "
+        "0 when every public check passes, 1 otherwise.",
+    )
+    check.add_argument(
+        "path", nargs="?", default="exercises", metavar="PATH",
+        help="an assignment file or a folder of them (default: exercises)",
+    )  # fmt: skip
+    check.add_argument("--exercise", metavar="ID", help="check this exercise only")
+    check.add_argument("--course", metavar="PATH", help="course.toml (default: the nearest one)")
+    check.set_defaults(run=run_check)
+    release = commands.add_parser(
+        "release",
+        help="build the student bundle",
+        description="Write the bundle students receive (exercises, notebooks, public checks, "
+        "grader check) into a new folder; it holds no hidden check and no solution.",
+    )
+    release.add_argument("--out", required=True, metavar="DIR", help="a new or empty folder")
+    release.add_argument("--course", metavar="PATH", help="course.toml (default: ./course.toml)")
+    release.set_defaults(run=run_release)
+    notebooks = commands.add_parser(
+        "notebooks",
+        help="generate the assignment notebooks",
+        description="Generate notebooks/<assignment>.ipynb from each assignment's module.",
+    )
+    notebooks.add_argument(
+        "--out", metavar="DIR", help="folder (default: notebooks/ by course.toml)"
+    )
+    notebooks.add_argument("--course", metavar="PATH", help="course.toml (default: ./course.toml)")
+    notebooks.set_defaults(run=run_notebooks)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -65,7 +103,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     console = Console(stderr=True)
     try:
-        return run_grade(arguments, console)
+        return getattr(arguments, "run", run_grade)(arguments, console)
     except UsageError as error:
         console.print(f"[bold red]error:[/] {error}", highlight=False)
         return USAGE_ERROR
@@ -117,6 +155,44 @@ def run_grade(arguments: argparse.Namespace, console: Console) -> int:
     )
     render_summary(result, Console())
     console.print(f"wrote {json_path} and {csv_path}", highlight=False)
+    return 0
+
+
+def run_check(arguments: argparse.Namespace, console: Console) -> int:
+    """`grader check`: the public checks on a working copy; 0 when all pass, else 1."""
+    from grader.selfcheck import SelfCheckError, run_command
+
+    try:
+        return run_command(arguments.path, arguments.exercise, arguments.course)
+    except SelfCheckError as error:
+        raise UsageError(str(error)) from None
+
+
+def run_release(arguments: argparse.Namespace, console: Console) -> int:
+    """`grader release`: write the student bundle."""
+    from grader.course import CourseError, find_course, load_course
+    from grader.release import ReleaseError, build_release
+    from grader.replay import ReplayError
+
+    try:
+        files = build_release(load_course(find_course(arguments.course)), Path(arguments.out))
+    except (CourseError, ReleaseError, ReplayError) as error:
+        raise UsageError(str(error)) from None
+    console.print(f"wrote {len(files)} files to {arguments.out}", highlight=False)
+    return 0
+
+
+def run_notebooks(arguments: argparse.Namespace, console: Console) -> int:
+    """`grader notebooks`: regenerate the assignment notebooks from the modules."""
+    from grader.course import CourseError, find_course, load_course
+    from grader.notebooks import write_notebooks
+
+    try:
+        course = load_course(find_course(arguments.course))
+    except CourseError as error:
+        raise UsageError(str(error)) from None
+    for path in write_notebooks(course, Path(arguments.out or course.root / "notebooks")):
+        console.print(f"wrote {path}", highlight=False)
     return 0
 
 
