@@ -1,0 +1,159 @@
+"""The values oracles judge, and how they are shown to a student.
+
+Answers reach the oracles as plain decoded data: Python numbers, bools, strings and None, lists,
+tuples and dicts of those, numpy arrays of numeric dtypes, numpy scalars, or an `Unsupported`
+marker for something that could not cross the sandbox boundary. Nothing here calls a method a
+student could have written: only numpy and the standard library, on those plain types.
+"""
+
+from __future__ import annotations
+
+import math
+import sys
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+MAX_TEXT = 80
+
+
+@dataclass(frozen=True)
+class Unsupported:
+    """Stands for a value the student returned that could not cross the sandbox boundary.
+
+    Only the name of its type is known, so that a message can say "returned a Point object".
+    """
+
+    type_name: str
+
+
+def unsupported_type_name(value: Any) -> str | None:
+    """The type name if `value` is an unsupported-value marker, else None.
+
+    The sandbox's wire format has a marker of its own; it is recognised here by identity of its
+    class (when that module is loaded), without importing the sandbox from the oracles.
+    """
+    if isinstance(value, Unsupported):
+        return value.type_name
+    wire = sys.modules.get("grader.sandbox.wire")
+    wire_marker = getattr(wire, "Unsupported", None)
+    if isinstance(wire_marker, type) and type(value) is wire_marker:
+        return str(value.type_name)
+    return None
+
+
+def is_real_number(value: Any) -> bool:
+    """True for a Python or numpy int or float (bools excluded: True is not an answer of 1.0)."""
+    if isinstance(value, (bool, np.bool_)):
+        return False
+    return isinstance(value, (int, float, np.integer, np.floating))
+
+
+def cap(text: str, limit: int = MAX_TEXT) -> str:
+    """`text` shortened to `limit` characters, marking the cut with an ellipsis."""
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def format_number(value: float | int) -> str:
+    """A real number as a student would like to read it: short when possible, never 17 digits."""
+    if isinstance(value, (int, np.integer)) and not isinstance(value, (bool, np.bool_)):
+        whole = int(value)
+        if whole.bit_length() > 100:
+            # str() of a huge int is slow, and refused beyond 4300 digits
+            return f"an integer of about {int(whole.bit_length() * math.log10(2))} digits"
+        return str(whole)
+    number = float(value)
+    if math.isnan(number):
+        return "nan"
+    if math.isinf(number):
+        return "inf" if number > 0 else "-inf"
+    return _float_text(number, 8)
+
+
+def _float_text(number: float, digits: int) -> str:
+    """The shortest exact repr when it is short, else `digits` significant digits, float-looking."""
+    text = repr(number)
+    if len(text) <= 12 or not math.isfinite(number):
+        return text
+    text = f"{number:.{digits}g}"
+    return text if any(mark in text for mark in ".en") else text + ".0"
+
+
+def format_pair(got: float, expected: float) -> tuple[str, str]:
+    """Both numbers with just enough digits (8 to 17) that two different values print apart."""
+    got, expected = float(got), float(expected)
+    digits = 8
+    while digits < 17 and got != expected:
+        if f"{got:.{digits}g}" != f"{expected:.{digits}g}":
+            break
+        digits += 1
+    return _float_text(got, digits), _float_text(expected, digits)
+
+
+def format_array(values: np.ndarray, limit: int = MAX_TEXT) -> str:
+    """An array's values on one line, like a nested list, capped in length."""
+    flat = np.asarray(values)
+    if flat.dtype.kind not in "biuf":
+        return f"an array of dtype {flat.dtype}"
+    text = np.array2string(
+        flat, precision=8, separator=", ", threshold=12, edgeitems=3, max_line_width=10**6
+    )
+    return cap(text.replace("\n", ""), limit)
+
+
+def describe(value: Any, limit: int = MAX_TEXT) -> str:
+    """A short, student-readable rendering of any plain value, for "returned ..." sentences.
+
+    Numbers and strings show themselves ("1.2345678", "'increasing'", "nan"); containers show
+    their kind and size ("a list of 3 numbers", "an array of shape (3, 1)").
+    """
+    marker = unsupported_type_name(value)
+    if marker is not None:
+        return f"a {cap(marker, 40)} object"
+    if value is None:
+        return "None"
+    if isinstance(value, (bool, np.bool_)):
+        return f"{bool(value)} (a bool)"
+    if is_real_number(value):
+        return format_number(value)
+    if isinstance(value, (complex, np.complexfloating)):
+        return cap(f"the complex number {complex(value)}", limit)
+    if isinstance(value, str):
+        return cap(repr(value), limit)
+    if isinstance(value, np.ndarray):
+        return _describe_array(value)
+    if isinstance(value, (list, tuple)):
+        kind = "list" if isinstance(value, list) else "tuple"
+        if not value:
+            return f"an empty {kind}"
+        return f"a {kind} of {len(value)} {_item_kind(value)}"
+    if isinstance(value, dict):
+        return f"a dict with {len(value)} key{'s' if len(value) != 1 else ''}"
+    return f"a {cap(type(value).__name__, 40)} object"
+
+
+def _describe_array(value: np.ndarray) -> str:
+    if value.ndim == 0 and value.dtype.kind in "iuf":
+        return f"a 0-d array holding {format_number(value[()])}"
+    if value.dtype.kind == "b":
+        return f"an array of booleans of shape {value.shape}"
+    if value.dtype.kind == "c":
+        return f"an array of complex numbers of shape {value.shape}"
+    if value.dtype.kind not in "iuf":
+        return f"an array of dtype {value.dtype} and shape {value.shape}"
+    return f"an array of shape {value.shape}"
+
+
+def _item_kind(items: list | tuple) -> str:
+    """What the items of a list or tuple are, in the plural: numbers, arrays, strings or items."""
+    single = len(items) == 1
+    if all(is_real_number(item) for item in items):
+        return "number" if single else "numbers"
+    if all(isinstance(item, np.ndarray) for item in items):
+        return "array" if single else "arrays"
+    if all(isinstance(item, str) for item in items):
+        return "string" if single else "strings"
+    if all(isinstance(item, (list, tuple)) for item in items):
+        return "sequence" if single else "sequences"
+    return "item" if single else "items"

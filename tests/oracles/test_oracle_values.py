@@ -1,0 +1,72 @@
+"""How plain values are shown to students: short, readable, capped."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from grader.oracles.values import (
+    Unsupported,
+    describe,
+    format_number,
+    format_pair,
+    is_real_number,
+    unsupported_type_name,
+)
+from grader.sandbox import wire
+
+
+def test_numbers_show_themselves_without_seventeen_digits() -> None:
+    assert describe(0.5) == "0.5"
+    assert describe(1.23456789012345) == "1.2345679"
+    assert describe(np.float64(0.1)) == "0.1"
+    assert describe(np.int64(7)) == "7"
+    assert describe(float("nan")) == "nan"
+    assert describe(float("-inf")) == "-inf"
+
+
+def test_strings_bools_and_none() -> None:
+    assert describe("increasing") == "'increasing'"
+    assert describe(True) == "True (a bool)"
+    assert describe(None) == "None"
+    long = describe("x" * 500)
+    assert len(long) == 80
+    assert long.endswith("...")
+
+
+def test_containers_show_kind_and_size() -> None:
+    assert describe([1.0, 2.0, 3.0]) == "a list of 3 numbers"
+    assert describe((np.zeros(2), np.ones(2))) == "a tuple of 2 arrays"
+    assert describe(["a"]) == "a list of 1 string"
+    assert describe([]) == "an empty list"
+    assert describe([1.0, "a"]) == "a list of 2 items"
+    assert describe({"a": 1}) == "a dict with 1 key"
+
+
+def test_arrays_show_shape_and_odd_dtypes() -> None:
+    assert describe(np.zeros((3, 1))) == "an array of shape (3, 1)"
+    assert describe(np.array(2.5)) == "a 0-d array holding 2.5"
+    assert describe(np.array([True, False])) == "an array of booleans of shape (2,)"
+    assert describe(np.array([1j])) == "an array of complex numbers of shape (1,)"
+
+
+def test_unsupported_markers_of_both_kinds_show_their_type() -> None:
+    assert describe(Unsupported("Point")) == "a Point object"
+    assert describe(wire.Unsupported("generator")) == "a generator object"
+    assert unsupported_type_name(wire.Unsupported("Point")) == "Point"
+    assert unsupported_type_name("Point") is None
+
+
+def test_huge_integers_are_summarised_not_printed() -> None:
+    assert describe(10**5000) == "an integer of about 5000 digits"
+
+
+def test_bools_are_not_real_numbers() -> None:
+    assert is_real_number(1) and is_real_number(np.float32(1.0))
+    assert not is_real_number(True)
+    assert not is_real_number(np.bool_(True))
+
+
+def test_pair_gets_digits_until_the_numbers_differ() -> None:
+    assert format_number(1.0 + 1e-12) == "1.0"
+    assert format_pair(1.0 + 1e-12, 1.0) == ("1.000000000001", "1.0")
+    assert format_pair(0.5, 1.0) == ("0.5", "1.0")
