@@ -1,0 +1,174 @@
+"""Whether a student's expression equals the reference, decided within a time budget.
+
+The rule, in order:
+
+1. Numeric: both sides are evaluated (30 significant digits) at seeded random points, rounded to
+   two decimals so a message can name them exactly. A point where either side is not a finite
+   real number (outside a domain, such as log of a negative) is skipped. A point where the sides
+   differ by more than 1e-8 relative is a counterexample: NOT_EQUAL.
+2. If at least `MIN_POINTS` (8) points agree, the answer is EQUAL: two different expressions
+   built from the whitelisted functions agreeing to 8 digits at 8 random points is not a
+   coincidence a student can arrange.
+3. Otherwise (too few points in the domain) the difference is canonicalised, by construction,
+   then `expand`, then `simplify`; reaching 0 is EQUAL. A difference too large to simplify, or
+   one that does not reach 0, is UNDECIDED, which counts as wrong.
+4. The clock is read before every point and every stage; when `timeout` has passed before a
+   decision, the outcome is TIMEOUT, reported as not the student's fault. No thread or signal is
+   used: the parser's limits (length, depth, exponents) and a cap on the size of the difference
+   keep each single step short, so a step may overrun the budget a little but not forever.
+"""
+
+from __future__ import annotations
+
+import enum
+import math
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import sympy
+
+from grader.oracles.symbolic.parser import make_symbols
+from grader.oracles.values import format_pair
+
+POINTS = 12
+MIN_POINTS = 8
+MAX_DRAWS = 40
+MAX_OPS = 200
+RTOL = 1e-8
+ATOL = 1e-10
+DIGITS = 30
+
+
+class Outcome(enum.Enum):
+    """The four ways an equivalence question can end."""
+
+    EQUAL = "equal"
+    NOT_EQUAL = "not equal"
+    UNDECIDED = "undecided"
+    TIMEOUT = "timeout"
+
+
+@dataclass(frozen=True)
+class Equivalence:
+    """The outcome, whether it counts as right (`ok`), and the student's message if not."""
+
+    outcome: Outcome
+    ok: bool
+    message: str
+    points: int
+
+
+def equivalent(
+    student: sympy.Expr,
+    reference: sympy.Expr,
+    variables: Sequence[str],
+    *,
+    seed: int,
+    timeout: float = 2.0,
+    call: str = "your expression",
+) -> Equivalence:
+    """Decide whether `student` equals `reference` as functions of `variables` (see the module)."""
+    deadline = time.monotonic() + timeout
+    symbols = make_symbols(variables)
+    student, reference = _on(student, symbols), _on(reference, symbols)
+    rng = np.random.default_rng(seed)
+    agreed = 0
+    for draw in range(MAX_DRAWS):
+        if agreed >= POINTS:
+            break
+        if time.monotonic() >= deadline:
+            return _timeout(call, timeout, agreed)
+        point = _draw(rng, symbols, positive=draw % 2 == 1)
+        got, want = _value(student, point), _value(reference, point)
+        if got is None or want is None:
+            continue
+        if abs(got - want) > ATOL + RTOL * max(abs(got), abs(want)):
+            return _counterexample(call, point, got, want, agreed)
+        agreed += 1
+    if agreed >= MIN_POINTS:
+        return Equivalence(Outcome.EQUAL, True, "", agreed)
+    return _symbolic(student - reference, deadline, call=call, timeout=timeout, agreed=agreed)
+
+
+def _symbolic(
+    difference: sympy.Expr, deadline: float, *, call: str, timeout: float, agreed: int
+) -> Equivalence:
+    """Step 3 of the rule: try to reduce the difference to 0 by expand, then simplify."""
+    if difference == 0:
+        return Equivalence(Outcome.EQUAL, True, "", agreed)
+    if sympy.count_ops(difference) > MAX_OPS:
+        return _undecided(call, agreed, "it is too large to simplify")
+    for step in (sympy.expand, sympy.simplify):
+        if time.monotonic() >= deadline:
+            return _timeout(call, timeout, agreed)
+        difference = step(difference)
+        if difference == 0:
+            return Equivalence(Outcome.EQUAL, True, "", agreed)
+    return _undecided(call, agreed, "simplifying the difference did not give 0")
+
+
+def _on(expression: sympy.Expr, symbols: dict[str, sympy.Symbol]) -> sympy.Expr:
+    """The expression over the canonical (real) symbols, matched by name."""
+    if not isinstance(expression, sympy.Expr):
+        raise TypeError("equivalent compares SymPy expressions; parse strings first")
+    stray = sorted(s.name for s in expression.free_symbols if s.name not in symbols)
+    if stray:
+        raise ValueError(f"the expression uses {', '.join(stray)}, not among the variables")
+    return expression.xreplace({s: symbols[s.name] for s in expression.free_symbols})
+
+
+def _draw(
+    rng: np.random.Generator, symbols: dict[str, sympy.Symbol], *, positive: bool
+) -> dict[sympy.Symbol, sympy.Rational]:
+    """A random point with two decimals; every other one positive, for log and sqrt."""
+    low = 0.1 if positive else -3.0
+    return {
+        symbol: sympy.Rational(round(float(rng.uniform(low, 3.0)) * 100), 100)
+        for symbol in symbols.values()
+    }
+
+
+def _value(expression: sympy.Expr, point: dict[sympy.Symbol, sympy.Rational]) -> float | None:
+    """The expression's value at the point if it is a finite real number, else None."""
+    try:
+        number = complex(expression.evalf(DIGITS, subs=point))
+    except (TypeError, ValueError, OverflowError, ZeroDivisionError):
+        return None
+    if not (math.isfinite(number.real) and math.isfinite(number.imag)):
+        return None
+    if abs(number.imag) > 1e-20 * max(1.0, abs(number.real)):
+        return None
+    return number.real
+
+
+def _where(point: dict[sympy.Symbol, sympy.Rational]) -> str:
+    return ", ".join(f"{symbol.name} = {float(value):g}" for symbol, value in point.items())
+
+
+def _counterexample(
+    call: str, point: dict[sympy.Symbol, sympy.Rational], got: float, want: float, agreed: int
+) -> Equivalence:
+    shown, wanted = format_pair(got, want)
+    message = (
+        f"{call} is not equivalent to the expected answer: at {_where(point)} it is {shown}, "
+        f"the expected answer is {wanted}."
+    )
+    return Equivalence(Outcome.NOT_EQUAL, False, message, agreed)
+
+
+def _undecided(call: str, agreed: int, why: str) -> Equivalence:
+    message = (
+        f"{call} could not be confirmed equal to the expected answer: it could be compared at "
+        f"only {agreed} test points and {why}; try writing it in a simpler form."
+    )
+    return Equivalence(Outcome.UNDECIDED, False, message, agreed)
+
+
+def _timeout(call: str, timeout: float, agreed: int) -> Equivalence:
+    message = (
+        f"Checking {call} against the expected answer took longer than {timeout:g} s; this is "
+        "not your fault, and your instructor can review the answer by hand."
+    )
+    return Equivalence(Outcome.TIMEOUT, False, message, agreed)

@@ -1,0 +1,146 @@
+"""The whitelist parser: what it reads, what it refuses and how it says so; nothing runs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import sympy
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
+
+from grader.oracles.symbolic import SymbolicParseError, check_symbolic, parse_expression
+
+x, y = sympy.Symbol("x", real=True), sympy.Symbol("y", real=True)
+
+
+def reads(text: str, variables: tuple[str, ...] = ("x", "y")) -> sympy.Expr:
+    return parse_expression(text, variables)
+
+
+def refusal(text: str, variables: tuple[str, ...] = ("x", "y")) -> str:
+    with pytest.raises(SymbolicParseError) as caught:
+        parse_expression(text, variables)
+    message = str(caught.value)
+    assert message.startswith("could not read your expression: ")
+    assert message.endswith(".")
+    return message
+
+
+def test_reads_the_curriculum_examples() -> None:
+    assert reads("x**2*sin(x)") == x**2 * sympy.sin(x)
+    assert reads("2*x*sin(x) + x^2*cos(x)") == 2 * x * sympy.sin(x) + x**2 * sympy.cos(x)
+    assert reads("-3*y**2") == -3 * y**2
+
+
+def test_python_precedence_and_exact_numbers() -> None:
+    assert reads("-x**2") == -(x**2)
+    assert reads("2**-x") == 2 ** (-x)
+    assert reads("x**y**2") == x ** (y**2)
+    assert reads("x/2/y") == x / (2 * y)
+    assert reads("0.1*x") == sympy.Rational(1, 10) * x
+    assert reads("1.5e2 + .5 + 2.") == sympy.Rational(305, 2)
+    assert reads("ln(x) + Abs(y) + abs(x) + E + pi") == (
+        sympy.log(x) + sympy.Abs(y) + sympy.Abs(x) + sympy.E + sympy.pi
+    )
+    assert reads("sqrt(x)*asin(x)*acos(y)*atan(x)*tanh(y)") == (
+        sympy.sqrt(x) * sympy.asin(x) * sympy.acos(y) * sympy.atan(x) * sympy.tanh(y)
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("__import__('os').system('ls')", "at position 1, unknown name '__import__'; use x, y, pi"),
+        ("x.__class__", "at position 2, unexpected character '.'"),
+        ("lambda: 1", "at position 1, unknown name 'lambda'"),
+        ("exec('1')", "at position 1, unknown name 'exec'"),
+        ("'x'", 'at position 1, unexpected character "\'"; quotes are not allowed'),
+        ("x; import os", "at position 2, unexpected character ';'; write a single expression"),
+        ("x[0]", "at position 2, unexpected character '['; square brackets are not allowed"),
+        ("2x", "at position 2, two terms side by side; put an operator such as * between them"),
+        ("sin x", "at position 1, sin must be followed by '('; write sin(x)"),
+        ("x(2)", "at position 2, x is a variable, not a function; write x*(...) to multiply"),
+        ("z + 1", "at position 1, unknown name 'z'"),
+        ("e**x", "unknown name 'e'; write E or exp(...) for Euler's number"),
+        ("", "the expression is empty"),
+        ("x +", "at position 4, the expression ends too early"),
+        ("(x + 1", "at position 1, the '(' here is never closed"),
+        ("x)", "at position 2, a ')' without a matching '('"),
+        ("sin(x, y)", "at position 6, sin takes one argument"),
+        ("sin()", "sin() needs an argument"),
+        ("x // 2", "at position 4, unexpected '/'"),
+        ("1/0", "at position 2, division by zero"),
+        ("x/(x - x)", "division by zero"),
+        ("10**10**10", "an exponent larger than 1000"),
+        ("(10**300)**500", "a number too large to compute"),
+        ("1e999", "the number 1e999 is too large or too small"),
+        ("9" * 101, "a number longer than 100 characters"),
+        ("x²", "at position 2, unexpected character '²'"),
+        ("x\x00", "unexpected character U+0000"),
+    ],
+)
+def test_refuses_with_a_sentence_naming_what_and_where(text: str, words: str) -> None:
+    assert words in refusal(text)
+
+
+def test_deep_nesting_and_overlong_input_are_refused() -> None:
+    assert "nested more than 50 levels deep" in refusal("(" * 60 + "x" + ")" * 60)
+    assert "nested more than 50 levels deep" in refusal("-" * 80 + "x")
+    assert "nested more than 50 levels deep" in refusal("x**" * 60 + "x")
+    assert reads("(" * 40 + "x" + ")" * 40) == x
+    overlong = refusal("x+" * 1000 + "x")
+    assert "it is 2001 characters long, more than the 2000 allowed" in overlong
+
+
+def test_payloads_do_not_run(tmp_path: Path) -> None:
+    target = tmp_path / "pwned"
+    payloads = [
+        f"__import__('os').system('touch {target}')",
+        f"open('{target}', 'w')",
+        f"exec(\"open('{target}', 'w')\")",
+        f"x; open('{target}', 'w')",
+        f"Symbol('x').__class__.__init__.__globals__['os'].system('touch {target}')",
+    ]
+    for payload in payloads:
+        refusal(payload)
+        verdict = check_symbolic(payload, "x", ["x"], call="symbolic_derivative('x')", seed=0)
+        assert not verdict.ok
+        assert "could not read your expression" in verdict.message
+    assert not target.exists()
+
+
+def test_variables_are_checked_and_real() -> None:
+    assert reads("sqrt(x**2)") == sympy.Abs(x)
+    with pytest.raises(ValueError, match="function or constant"):
+        parse_expression("x", ["sin"])
+    with pytest.raises(ValueError, match="cannot be a variable name"):
+        parse_expression("x", ["__class__"])
+    assert "use no variables, pi, E" in refusal("x", ())
+
+
+LEAVES = st.sampled_from(
+    [x, y, sympy.Integer(2), sympy.Integer(7), sympy.Rational(3, 4), sympy.pi, sympy.E]
+)
+FUNCTIONS = [sympy.sin, sympy.cos, sympy.exp, sympy.log, sympy.sqrt, sympy.Abs, sympy.atan]
+
+
+def _combine(children: st.SearchStrategy[sympy.Expr]) -> st.SearchStrategy[sympy.Expr]:
+    return st.one_of(
+        st.builds(lambda f, a: f(a), st.sampled_from(FUNCTIONS), children),
+        st.builds(lambda a, b: a + b, children, children),
+        st.builds(lambda a, b: a * b, children, children),
+        st.builds(lambda a, b: a - b, children, children),
+        st.builds(lambda a, b: a / b, children, children),
+        st.builds(
+            lambda a, n: a**n, children, st.sampled_from([-2, -1, 2, 3, sympy.Rational(1, 3)])
+        ),
+        st.builds(lambda a: -a, children),
+    )
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.recursive(LEAVES, _combine, max_leaves=6))
+def test_reads_back_what_sympy_prints(expression: sympy.Expr) -> None:
+    assume(not expression.has(sympy.I, sympy.zoo, sympy.nan, sympy.oo, -sympy.oo))
+    assert reads(str(expression)) == expression
