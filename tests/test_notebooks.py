@@ -1,0 +1,118 @@
+"""Assignment notebooks: generated from the modules byte for byte, and runnable top to bottom."""
+
+from __future__ import annotations
+
+import ast
+import re
+
+import nbclient
+import nbformat
+import pytest
+from conftest import REPO
+
+from grader.course import load_course
+from grader.notebooks import build_notebook, docstring_markdown, notebook_text, write_notebooks
+
+COURSE = load_course(REPO / "course.toml")
+
+
+def public_exercises(assignment_id: str) -> set[str]:
+    """The exercises that have a public check (`@check("name")` in the public checks)."""
+    source = (REPO / "grader" / "checks" / "public" / f"{assignment_id}.py").read_text()
+    return set(re.findall(r'@check\("(\w+)"', source))
+
+
+@pytest.mark.parametrize("assignment", COURSE.assignments, ids=lambda a: a.id)
+def test_committed_notebook_is_what_the_generator_writes(assignment):
+    committed = (REPO / "notebooks" / f"{assignment.id}.ipynb").read_bytes()
+    assert notebook_text(build_notebook(assignment)).encode() == committed, (
+        "notebooks/ is stale: run `grader notebooks` and commit the result"
+    )
+
+
+def test_generation_is_deterministic_across_runs(tmp_path):
+    first = [path.read_bytes() for path in write_notebooks(COURSE, tmp_path / "a")]
+    second = [path.read_bytes() for path in write_notebooks(COURSE, tmp_path / "b")]
+    assert first == second
+    assert all(b'execution_count": null' in text for text in first)
+
+
+@pytest.mark.parametrize("assignment", COURSE.assignments, ids=lambda a: a.id)
+def test_notebook_layout(assignment):
+    notebook = build_notebook(assignment)
+    nbformat.validate(notebook)
+    ids = [cell.id for cell in notebook.cells]
+    assert len(ids) == len(set(ids))
+    assert notebook.cells[0].source.startswith("# Assignment")
+    # Every exercise: its docstring as markdown, then the stub, then the self-check.
+    for exercise in assignment.exercises:
+        index = ids.index(f"{exercise.id}-text")
+        text, stub, check = notebook.cells[index : index + 3]
+        assert text.cell_type == "markdown" and f"`{exercise.id}(" in text.source
+        assert stub.id == exercise.id
+        tree = ast.parse(stub.source)
+        assert [node.name for node in tree.body] == [exercise.id]
+        assert isinstance(tree.body[0].body[-1], ast.Raise)
+        assert check.id == f"{exercise.id}-check"
+        assert f'check("{exercise.id}", "{assignment.id}.ipynb")' in check.source
+    plot = notebook.cells[ids.index("plot")]
+    assert "(-0.5, 0.0, 0.5)" in plot.source and "np.linspace(-1.0, 1.0" in plot.source
+    assert ids.index("plot") < ids.index(f"{assignment.exercises[0].id}-text")
+
+
+def test_derivatives_notebook_draws_the_worked_example_after_its_section():
+    notebook = build_notebook(COURSE.assignment("derivatives"))
+    sources = [cell.source for cell in notebook.cells]
+    worked = next(i for i, text in enumerate(sources) if text.startswith("## A worked example"))
+    assert notebook.cells[worked + 2].id == "plot"
+    assert sources.index(next(s for s in sources if "def objective" in s)) < sources.index(
+        next(s for s in sources if "def derivative" in s)
+    )
+
+
+def test_docstring_markdown_lists_arguments_and_fences_doctests():
+    docstring = """Do a thing.
+
+    Arguments:
+        x: a number, or an array of
+            numbers.
+        h: the step.
+
+    Returns:
+        A float.
+
+    Worked example:
+        Some prose.
+
+        >>> thing(1)
+        2.0
+    """
+    text = docstring_markdown(docstring)
+    assert "- `x`: a number, or an array of numbers." in text
+    assert "- `h`: the step." in text
+    assert "**Returns**\n\nA float." in text
+    assert "```python\n>>> thing(1)\n2.0\n```" in text
+    assert "Some prose." in text and "    Some prose." not in text
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("assignment", COURSE.assignments, ids=lambda a: a.id)
+def test_notebook_runs_top_to_bottom_on_the_stubs(assignment):
+    """A real kernel runs every cell; each self-check reports the stub as not implemented yet."""
+    folder = REPO / "notebooks"
+    notebook = nbformat.read(folder / f"{assignment.id}.ipynb", as_version=4)
+    client = nbclient.NotebookClient(
+        notebook, timeout=180, kernel_name="python3", resources={"metadata": {"path": str(folder)}}
+    )
+    client.execute()  # raises CellExecutionError if any cell raises
+    cells = {cell.id: cell for cell in notebook.cells}
+    assert any("image/png" in output.get("data", {}) for output in cells["plot"].outputs)
+    with_public = public_exercises(assignment.id)
+    for exercise in assignment.exercises:
+        outputs = cells[f"{exercise.id}-check"].outputs
+        assert len(outputs) == 1 and outputs[0].output_type == "execute_result"
+        text, page = outputs[0].data["text/plain"], outputs[0].data["text/html"]
+        expected = "not implemented yet" if exercise.id in with_public else "no public checks"
+        assert f"{exercise.id}  {expected}" in text
+        assert f"<code>{exercise.id}</code>" in page and expected in page
+        assert "note:" not in text  # the notebook's other cells all ran cleanly in the sandbox
