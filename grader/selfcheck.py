@@ -177,8 +177,10 @@ def check_file(course: Course, path: Path, exercise: str | None = None) -> FileO
     except ReplayError as error:
         raise SelfCheckError(str(error)) from None
     if problems or not results:
-        reason = problems[0] if problems else "they did not report"
-        raise SelfCheckError(f"the public checks of {assignment.id} could not run ({reason}).")
+        # A problem may carry pytest's whole report; its last line says what went wrong.
+        lines = [line for line in (problems or ["they did not report"])[0].splitlines() if line]
+        reason = lines[-1].removeprefix("INTERNALERROR> ").strip() if lines else "no reason given"
+        raise SelfCheckError(f"the public checks of {assignment.id} could not run: {reason}")
     result = results[0]
     chosen = [e.id for e in assignment.exercises if exercise is None or e.id == exercise]
     return FileOutcome(
