@@ -33,8 +33,7 @@ OVERRIDES = {
     "memory_bomb": (
         "second_derivative",
         "def second_derivative(f, x, h=1e-4):\n"
-        "    blocks = [bytearray(10**8) for _ in range(100)]\n"
-        "    return float(len(blocks))\n",
+        "    blocks = []\n    while True:\n        blocks.append(bytearray(10**9))\n",
     ),
     "kills_parent": (
         "interpret_sign",
@@ -79,8 +78,10 @@ OVERRIDES = {
     ),
     "reads_checks": (
         "interpret_sign",
-        "def interpret_sign(d, tol=1e-8):\n    import glob\n"
-        "    found = glob.glob('/**/checks/hidden/*.py', recursive=True)\n"
+        "def interpret_sign(d, tol=1e-8):\n    import glob, sys\n"
+        "    places = [p + '/grader/checks/hidden/*.py' for p in sys.path]\n"
+        f"    places.append({str(REPO / 'grader' / 'checks' / 'hidden' / '*.py')!r})\n"
+        "    found = [name for place in places for name in glob.glob(place)]\n"
         "    return open(found[0]).read()[:20]\n",
     ),
     "symbolic_injection": (

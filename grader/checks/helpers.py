@@ -1,32 +1,81 @@
-"""Shared steps of checks: call the student and the reference alike, then judge with an oracle."""
+"""Shared steps of checks: call the student and the reference alike, then judge with an oracle.
+
+`wrong` maps the name of a known misconception (as the student should read it, e.g. "the factor 2
+forgotten") to the wrong formula, called with the same arguments; when an answer fails and matches
+one, the message names it, otherwise it names a plain relation (a sign flip, a factor, a transpose).
+"""
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
 
 from grader.checking import fail, require
-from grader.oracles.compare import check_array, check_label, check_number, check_tuple
+from grader.oracles.compare import Verdict, check_array, check_label, check_number, check_tuple
+from grader.oracles.misconceptions import with_hint
+from grader.oracles.symbolic import check_symbolic
 from grader.proxy import StudentProxy
+
+Wrong = Mapping[str, Callable[..., Any]]
 
 
 def same_number(student: StudentProxy, reference: Any, function: str, *args: Any,
-                rtol: float = 1e-8, atol: float = 1e-12, **kwargs: Any) -> float:  # fmt: skip
+                rtol: float = 1e-8, atol: float = 1e-12, wrong: Wrong | None = None,
+                **kwargs: Any) -> float:  # fmt: skip
     """The student's number must match the reference's (anchored on the reference)."""
     got = getattr(student, function)(*args, **kwargs)
     expected = getattr(reference, function)(*args, **kwargs)
-    require(check_number(got, expected, call=student.last_call, rtol=rtol, atol=atol))
+    verdict = check_number(got, expected, call=student.last_call, rtol=rtol, atol=atol)
+    require(explain(verdict, got, expected, wrong, args, kwargs))
     return got
 
 
 def same_array(student: StudentProxy, reference: Any, function: str, *args: Any,
-               rtol: float = 1e-8, atol: float = 1e-12, **kwargs: Any) -> np.ndarray:  # fmt: skip
+               rtol: float = 1e-8, atol: float = 1e-12, wrong: Wrong | None = None,
+               **kwargs: Any) -> np.ndarray:  # fmt: skip
     """The student's array must have the reference's type, shape and values."""
     got = getattr(student, function)(*args, **kwargs)
     expected = getattr(reference, function)(*args, **kwargs)
-    require(check_array(got, expected, call=student.last_call, rtol=rtol, atol=atol))
+    verdict = check_array(got, expected, call=student.last_call, rtol=rtol, atol=atol)
+    require(explain(verdict, got, expected, wrong, args, kwargs))
     return got
+
+
+def explain(verdict: Verdict, got: Any, expected: Any, wrong: Wrong | None, args: Sequence[Any],
+            kwargs: Mapping[str, Any]) -> Verdict:  # fmt: skip
+    """A failing verdict with the misconception it matches (or the relation it shows) appended."""
+    if verdict.ok:
+        return verdict
+    candidates = {}
+    for name, formula in (wrong or {}).items():
+        try:
+            candidates[name] = formula(*args, **kwargs)
+        except (ArithmeticError, ValueError, TypeError, IndexError):
+            continue  # this wrong formula has no value here, so it cannot be the one
+    return with_hint(verdict, got, expected, candidates)
+
+
+def same_expression(student: StudentProxy, reference: Any, expression: str,
+                    variable: str = "x", *, seed: int) -> str:  # fmt: skip
+    """`symbolic_derivative`: the student's string must be equivalent to the reference's."""
+    args = (expression, variable) if variable != "x" else (expression,)
+    got = student.symbolic_derivative(*args)
+    expected = reference.symbolic_derivative(*args)
+    if isinstance(got, str):
+        require(_symbolic_verdict(got, expected, variable, str(student.last_call), seed))
+    else:
+        require(check_symbolic(got, expected, [variable], call=student.last_call, seed=seed))
+    return got
+
+
+@functools.lru_cache(maxsize=4096)
+def _symbolic_verdict(got: str, expected: str, variable: str, call: str, seed: int) -> Verdict:
+    """Symbolic equivalence is costly and students' answers repeat: judge each string once."""
+    outcome = check_symbolic(got, expected, [variable], call=call, seed=seed)
+    return Verdict(outcome.ok, outcome.message)
 
 
 def same_label(student: StudentProxy, reference: Any, function: str, *args: Any,

@@ -3,7 +3,7 @@
 import numpy as np
 
 from grader.checking import check
-from grader.checks.helpers import same_array, same_label, same_number
+from grader.checks.helpers import same_array, same_expression, same_label, same_number
 from grader.specs import scalar_function
 
 SIGNS = ("increasing", "decreasing", "stationary")
@@ -61,3 +61,16 @@ def test_interpret_sign_tolerance(student, reference):
 def test_derivative_keeps_array_shape(student, reference):
     """An array of shape (2, 2) gives an array of shape (2, 2)."""
     same_array(student, reference, "derivative", np.array([[1.0, -2.0], [0.5, 3.0]]))
+
+
+@check("symbolic_derivative", weight=2)
+def test_symbolic_derivative_chain_and_quotient(student, reference):
+    """The chain and quotient rules, in any equivalent form."""
+    for expression in ("exp(3*x)*cos(x**2)", "log(x)/(1 + x**2)"):
+        same_expression(student, reference, expression, seed=2)
+
+
+@check("symbolic_derivative")
+def test_symbolic_derivative_other_variable(student, reference):
+    """With respect to t, not x."""
+    same_expression(student, reference, "t**3 - 4*t", "t", seed=3)

@@ -1,7 +1,7 @@
 """Public checks of assignment `derivatives`: students run these themselves with `grader check`."""
 
 from grader.checking import check
-from grader.checks.helpers import same_label, same_number
+from grader.checks.helpers import same_expression, same_label, same_number
 from grader.specs import scalar_function
 
 SIGNS = ("increasing", "decreasing", "stationary")
@@ -44,3 +44,9 @@ def test_interpret_sign_basic(student, reference):
     """A positive, a negative and a zero derivative."""
     for d in (2.0, -3.0, 0.0):
         same_label(student, reference, "interpret_sign", d, vocabulary=SIGNS)
+
+
+@check("symbolic_derivative")
+def test_symbolic_derivative_product_rule(student, reference):
+    """d/dx of x**2*sin(x), in any equivalent form."""
+    same_expression(student, reference, "x**2*sin(x)", seed=1)
