@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import os
 import json
 import subprocess
 import sys
@@ -83,3 +84,19 @@ def test_bad_jobs_is_a_usage_error(tmp_path):
     run = grader("grade", "examples/submissions/derivatives", "--assignment", "derivatives",
                  "--out", str(tmp_path), "--jobs", "0")  # fmt: skip
     assert run.returncode == 2 and "--jobs" in run.stderr
+
+
+def test_missing_isolation_layer_is_recorded_and_warned_once(tmp_path):
+    out = tmp_path / "out"
+    run = subprocess.run(
+        [sys.executable, "-m", "grader", "grade", "examples/submissions/derivatives",
+         "--assignment", "derivatives", "--out", str(out), "--jobs", "2"],
+        cwd=REPO, capture_output=True, text=True, env={**os.environ, "GRADKIT_NO_BWRAP": "1"},
+    )  # fmt: skip
+    assert run.returncode == 0, run.stderr
+    grades = json.loads((out / "grades.json").read_text())
+    assert grades["isolation"].startswith("partial (without bubblewrap")
+    assert "bubblewrap" not in grades["isolation_layers"]
+    assert run.stderr.count("warning:") == 1
+    students = {entry["student"]: entry["points"] for entry in grades["submissions"]}
+    assert students["alice"] == grades["max_points"]
