@@ -36,7 +36,7 @@ MODULES = (
     "plugin.py", "proxy.py", "replay.py", "results.py", "selfcheck.py", "session.py", "specs.py",
     "submissions.py",
 )  # fmt: skip
-PACKAGES = ("sandbox", "oracles")  # every module of these
+PACKAGES = ("sandbox", "oracles")  # every module of these, sub-packages included
 CHECKS = ("checks/__init__.py", "checks/helpers.py", "checks/pytest.ini")
 
 
@@ -110,8 +110,8 @@ def _copy_engine(target: Path) -> None:
     for name in MODULES:
         _copy(PACKAGE / name, target / name)
     for package in PACKAGES:
-        for module in sorted((PACKAGE / package).glob("*.py")):
-            _copy(module, target / package / module.name)
+        for module in sorted((PACKAGE / package).rglob("*.py")):
+            _copy(module, target / module.relative_to(PACKAGE))
     for name in CHECKS:
         _copy(PACKAGE / name, target / name)
     for module in sorted((PACKAGE / "checks" / "public").glob("*.py")):
