@@ -388,8 +388,10 @@ def render_html(summary: CheckSummary) -> str:
                 f'<p style="margin: 0.3em 0; color: #a50e0e"><strong>Your code could not '
                 f"run:</strong> {escape(outcome.error)}</p>"
             )
-        headers = "".join(f'<th style="{_CELL}">{name}</th>' for name in _HEADERS)
-        parts.append('<table style="border-collapse: collapse; width: 100%">')
+        headers = "".join(
+            f'<th style="{_CELL}; width: {width}">{name}</th>' for name, width in _HEADERS
+        )
+        parts.append('<table style="border-collapse: collapse; width: 100%; table-layout: fixed">')
         parts.append(f"<thead><tr>{headers}</tr></thead><tbody>")
         parts += [_html_row(exercise) for exercise in outcome.exercises]
         parts.append("</tbody></table>")
@@ -398,7 +400,7 @@ def render_html(summary: CheckSummary) -> str:
     return "\n".join(parts)
 
 
-_HEADERS = ("exercise", "status", "what the public checks said")
+_HEADERS = (("exercise", "15em"), ("status", "15em"), ("what the public checks said", "auto"))
 
 
 def _html_row(exercise: ExerciseOutcome) -> str:
