@@ -216,11 +216,7 @@ def test_replayed_reference_judges_like_the_real_one(tmp_path):
     real = check_paths([bob], course_file=REPO / "course.toml")
     replayed = check_paths([bob], course_file=course_file)
     assert replayed.files == real.files
-    assert {e.status for e in replayed.files[0].exercises} == {
-        "passed",
-        "failed",
-        "no public checks",
-    }
+    assert {"passed", "failed"} <= {e.status for e in replayed.files[0].exercises}
 
 
 # --- public and hidden checks agree ---------------------------------------------------------
