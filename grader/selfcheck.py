@@ -227,6 +227,8 @@ def check(exercise: str | None = None, notebook: str | Path | None = None) -> Ch
     if "grader.sandbox.worker" in sys.modules or "gradkit_sandbox.worker" in sys.modules:
         return CheckSummary(problem="self-checks do not run while your notebook is being graded.")
     target = notebook or os.environ.get("JPY_SESSION_NAME")
+    if notebook is None and target and not Path(target).is_file():
+        target = Path(target).name  # Jupyter's path is from its root folder, not the kernel's
     if target is None or not Path(target).is_file():
         shown = target or "this notebook"
         return CheckSummary(
