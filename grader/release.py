@@ -12,7 +12,8 @@ The bundle is a folder that `pip install DIR` turns into the student's `grader c
                                   reference's recorded answers to the public checks
 
 Which files go in is a list of names, never "everything but": a module added to grader/ later is
-left out of the bundle until someone decides it belongs there.
+left out of the bundle until someone decides it belongs there. Only sandbox/ and oracles/ go in
+whole, sub-packages included: they hold no course data, only the code that runs and judges.
 """
 
 from __future__ import annotations
