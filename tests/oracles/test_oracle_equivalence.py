@@ -7,6 +7,7 @@ import sympy
 
 from grader.oracles.compare import Verdict
 from grader.oracles.symbolic import Outcome, check_symbolic, equivalent, parse_expression
+from grader.oracles.symbolic.numeric import value_at
 
 CALL = "symbolic_derivative('x**2*sin(x)')"
 PRODUCT_RULE = "2*x*sin(x) + x**2*cos(x)"
@@ -74,8 +75,8 @@ def test_no_real_points_and_no_proof_is_undecided_and_wrong() -> None:
     assert not result.ok
     assert result.message == (
         f"{CALL} could not be confirmed equal to the expected answer: it could be compared at "
-        "only 0 test points and simplifying the difference did not give 0; try writing it in a "
-        "simpler form."
+        "only 0 test points and the difference could not be simplified to 0; try writing it in "
+        "a simpler form."
     )
 
 
@@ -109,3 +110,26 @@ def test_check_symbolic_reads_the_answer_then_compares() -> None:
     )
     number = check_symbolic(2.0, PRODUCT_RULE, ["x"], call=CALL, seed=1)
     assert number == Verdict(False, f"{CALL} returned 2.0, expected a str such as 'x**2*sin(x)'.")
+
+
+def test_towers_and_huge_powers_end_instead_of_computing_forever() -> None:
+    # at x = 3, six nested exp ask evalf for a number of ~10**(10**7) digits: screened out
+    tower = judge("exp(exp(exp(exp(exp(exp(x))))))", "x")
+    assert tower.outcome is Outcome.UNDECIDED and tower.points == 0
+    # a sum to the 1000th power is neither expanded nor simplified
+    power = judge("(sqrt(-1-x**2) + sin(x) + cos(x) + exp(x))**1000", "sqrt(-1-x**2)")
+    assert power.outcome is Outcome.UNDECIDED
+
+
+def test_value_at_skips_what_is_not_a_finite_real_number() -> None:
+    x = sympy.Symbol("x", real=True)
+    at = {x: sympy.Rational(-3, 2)}
+    assert value_at(x**2 + sympy.sign(x), at) == pytest.approx(1.25)
+    assert value_at(sympy.log(x), at) is None
+    assert value_at(sympy.exp(sympy.exp(sympy.exp(sympy.exp(-x)))), at) is None
+    # exp(-1.6e38) underflows harmlessly to a tiny number, which evalf computes quickly
+    assert value_at(sympy.exp(-sympy.exp(sympy.exp(sympy.exp(-x)))), at) == 0.0
+    # a function the screen has no rule for (only in a course's own reference) is evaluated
+    assert value_at(sympy.Heaviside(x) + sympy.gamma(-x), at) == pytest.approx(
+        float(sympy.gamma(sympy.Rational(3, 2)))
+    )

@@ -42,9 +42,10 @@ FUNCTIONS: dict[str, Callable[[sympy.Expr], sympy.Expr]] = {
     "atan": sympy.atan,
     "abs": sympy.Abs,
     "Abs": sympy.Abs,  # how SymPy itself prints abs(x)
+    "sign": sympy.sign,  # the derivative of abs(x), as SymPy writes it
 }
 CONSTANTS: dict[str, sympy.Expr] = {"pi": sympy.pi, "E": sympy.E}
-PUBLIC_FUNCTIONS = "sin, cos, tan, exp, log, sqrt, sinh, cosh, tanh, asin, acos, atan, abs"
+PUBLIC_FUNCTIONS = "sin, cos, tan, exp, log, sqrt, sinh, cosh, tanh, asin, acos, atan, abs, sign"
 UNDEFINED = (sympy.zoo, sympy.oo, sympy.S.NegativeInfinity, sympy.nan)
 
 
