@@ -5,8 +5,8 @@ The rule, in order:
 1. Numeric: both sides are evaluated (30 significant digits, see `numeric`) at seeded random
    points, rounded to two decimals so a message can name them exactly. A point where either side
    is not a finite real number (outside a domain, such as log of a negative, or overflowing) is
-   skipped. A point where the sides
-   differ by more than 1e-8 relative is a counterexample: NOT_EQUAL.
+   skipped. A point where the sides differ by more than 1e-8 relative is a counterexample:
+   NOT_EQUAL.
 2. If at least `MIN_POINTS` (8) points agree, the answer is EQUAL: two different expressions
    built from the whitelisted functions agreeing to 8 digits at 8 random points is not a
    coincidence a student can arrange.
