@@ -1,0 +1,1 @@
+"""Known wrong formulas and per-assignment helpers of the checks."""
