@@ -67,7 +67,9 @@ class Score:
         return sum(outcome.killed for outcome in self.outcomes)
 
 
-def assignment_mutants(assignment: Assignment, limit: int | None = None) -> tuple[list, int]:
+def assignment_mutants(
+    assignment: Assignment, limit: int | None = None
+) -> tuple[list[Mutant], int]:
     """The mutants of an assignment's reference solution (at most `limit`, spread evenly).
 
     Functions the stub gives (course.toml's `given`) are not mutated: no check grades them. Also

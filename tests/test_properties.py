@@ -103,6 +103,7 @@ POINTS = st.floats(-2.5, 2.5)
 
 
 def vector_point(n: int) -> st.SearchStrategy[np.ndarray]:
+    """A point of shape (n,) with coordinates in POINTS."""
     return st.lists(POINTS, min_size=n, max_size=n).map(np.array)
 
 
@@ -148,6 +149,7 @@ def square_bounds(
 
 
 def assert_fd(got: Any, exact: float, method: str, h: float, x: Any, bounds: Smoothness) -> None:
+    """`got` must pass check_fd against the exact value, truncation error included."""
     verdict = check_fd(
         got, exact, call=method, method=method, h=h, x=x, bounds=bounds, same_formula=False
     )
