@@ -4,8 +4,8 @@ Each `*_MISTAKES` mapping names a misconception as the student reads it after "T
 and gives the wrong formula, called grader-side with the arguments of the failing call (the
 contract's defaults included), so the helpers' `wrong=` diagnosis can name it. Judges:
 
-- `same_difference`: a finite difference against the reference's same formula at the same step,
-  within the method's rounding error (`grader.oracles.finite_difference`);
+- `same_difference`: central differences against the reference's same formula at the same step,
+  within the method's rounding error along the axes stepped (`grader.oracles.finite_difference`);
 - `same_hessian`: a Hessian against the exact one, within the truncation and rounding error of
   any second-order central scheme, with a note when the answer is not symmetric;
 - `same_gradient_check`: the relative error of `gradient_check`, within what the rounding of the
@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import functools
 import itertools
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from types import ModuleType
 from typing import Any
 
@@ -30,7 +30,7 @@ import sympy
 
 from grader.checking import CheckFailure, fail, require
 from grader.checks.helpers import Wrong, explain
-from grader.oracles.compare import check_array, check_label, check_number
+from grader.oracles.compare import Verdict, check_array, check_label, check_number
 from grader.oracles.finite_difference import Smoothness, check_fd, fd_tolerance
 from grader.oracles.misconceptions import diagnose, with_hint
 from grader.proxy import StudentProxy
@@ -58,7 +58,9 @@ def _derivative_layers(expression: sympy.Expr, symbols: tuple) -> tuple[Callable
 
 
 @functools.lru_cache(maxsize=256)
-def _box_bounds(expression: sympy.Expr, symbols: tuple, x: tuple, radius: float) -> Smoothness:
+def _box_bounds(
+    expression: sympy.Expr, symbols: tuple, x: tuple, radius: float, axis: int | None
+) -> Smoothness:
     corners = np.array(list(itertools.product((-1.0, 0.0, 1.0), repeat=len(x))))
     points = (np.array(x) + radius * corners).T
     sizes = []
@@ -66,21 +68,40 @@ def _box_bounds(expression: sympy.Expr, symbols: tuple, x: tuple, radius: float)
         values = [np.broadcast_to(np.abs(v), points.shape[1:]) for v in layer(*points)]
         sizes.append(np.array(values, dtype=float))
     value, first, *higher = sizes
-    # Rounding the stepped points moves f by eps |x| times the sum of the partials it steps along.
-    return Smoothness(
-        float(value.max()), float(first.sum(axis=0).max()), *(float(s.max()) for s in higher)
-    )
+    # Rounding a point stepped along one axis moves f by eps |x_i| |∂f/∂x_i|; stepped along
+    # several, by up to the sum of those.
+    slope = first[axis].max() if axis is not None else first.sum(axis=0).max()
+    return Smoothness(float(value.max()), float(slope), *(float(s.max()) for s in higher))
 
 
-def box_bounds(f: SymbolicFunction, x: Any, radius: float) -> Smoothness:
+def box_bounds(f: SymbolicFunction, x: Any, radius: float, axis: int | None = None) -> Smoothness:
     """Bounds of |f| and of its partial derivatives of orders 1 to 4 on the box x +- radius.
 
     Sampled at the box's 3**n grid points (centre, faces, corners), like the oracle's one-variable
-    `smoothness`; `first` bounds the sum of |∂f/∂x_i|, the others the largest partial of their
-    order. Cached: checks draw the same points for every submission.
+    `smoothness`. `first` bounds |∂f/∂x_axis| for steps along one axis, or the sum of all
+    |∂f/∂x_i| when `axis` is None; the others bound the largest partial of their order. Cached:
+    checks draw the same points for every submission.
     """
-    point = tuple(float(v) for v in np.asarray(x, dtype=float))
-    return _box_bounds(f.expression, f.symbols, point, float(radius))
+    return _box_bounds(f.expression, f.symbols, _point(x), float(radius), axis)
+
+
+def worst_axis(
+    f: SymbolicFunction, x: Any, h: float, axes: Iterable[int]
+) -> tuple[float, Smoothness]:
+    """The coordinate and bounds of the axis whose central difference rounds the most.
+
+    Each axis counts with its own coordinate and slope (rounding x_i + h costs eps |x_i| / h
+    times |∂f/∂x_i|), so a point near 1000 in one coordinate does not loosen the others.
+    """
+    point = np.asarray(x, dtype=float)
+    candidates = [(float(point[i]), box_bounds(f, point, h, axis=i)) for i in axes]
+    return max(candidates, key=lambda c: fd_tolerance("central", h=h, x=c[0], bounds=c[1]))
+
+
+def difference_tolerance(f: SymbolicFunction, x: Any, h: float, axes: Iterable[int]) -> float:
+    """The rounding tolerance of central differences of f at x with step h along these axes."""
+    coordinate, bounds = worst_axis(f, x, h, axes)
+    return fd_tolerance("central", h=h, x=coordinate, bounds=bounds)
 
 
 @functools.lru_cache(maxsize=256)
@@ -92,27 +113,29 @@ def _exact_hessian(f: SymbolicFunction, x: tuple) -> np.ndarray:
 
 def exact_hessian_at(f: SymbolicFunction, x: Any) -> np.ndarray:
     """The exact Hessian of f at x (read-only, cached per function object and point)."""
-    return _exact_hessian(f, tuple(float(v) for v in np.asarray(x, dtype=float)))
+    return _exact_hessian(f, _point(x))
 
 
 # --- judges ----------------------------------------------------------------------------------
 
 
 def same_difference(student: StudentProxy, reference: ModuleType, function: str, args: tuple,
-                    h: float | None = None, *, at: Any, bounds: Smoothness,
+                    h: float | None = None, *, f: SymbolicFunction, at: Any, axes: Iterable[int],
                     wrong: Wrong | None = None) -> Any:  # fmt: skip
-    """A central difference (number or array) against the reference's same formula and step.
+    """Central differences of f (a number or an array) against the reference's same formula at
+    the same step, within `difference_tolerance` along `axes`.
 
-    `args` are the positional arguments; `h` is passed by keyword unless None (the default step,
-    1e-5 for first differences); `at` is the point and `bounds` f's smoothness around it.
+    `args` are the positional arguments and `at` the point among them; `h` is passed by keyword
+    unless None (the default step 1e-5).
     """
     kwargs = {} if h is None else {"h": h}
     got = getattr(student, function)(*args, **kwargs)
     call = student.last_call
     expected = getattr(reference, function)(*args, **kwargs)
     step = PARTIAL_H if h is None else h
-    point = np.asarray(at, dtype=float)
-    verdict = check_fd(got, expected, call=call, method="central", h=step, x=point, bounds=bounds)
+    coordinate, bounds = worst_axis(f, at, step, axes)
+    verdict = check_fd(got, expected, call=call, method="central", h=step, x=coordinate,
+                       bounds=bounds)  # fmt: skip
     require(explain(verdict, got, expected, wrong, args, kwargs))
     return got
 
@@ -123,12 +146,22 @@ def hessian_tolerance(f: SymbolicFunction, x: Any, h: float) -> float:
     The larger of the second difference's and the four-point formula's errors, truncation
     included; the bounds cover 2h, since some schemes step 2h along an axis.
     """
-    point = np.asarray(x, dtype=float)
+    return _hessian_tolerance(f, _point(x), float(h))
+
+
+@functools.lru_cache(maxsize=256)
+def _hessian_tolerance(f: SymbolicFunction, x: tuple, h: float) -> float:
+    point = np.array(x)
     bounds = box_bounds(f, point, 2 * h)
     return max(
         fd_tolerance(method, h=h, x=point, bounds=bounds, same_formula=False)
         for method in ("second", "mixed")
     )
+
+
+def _point(x: Any) -> tuple[float, ...]:
+    """x as a tuple of floats: a cache key (checks use the same points for every submission)."""
+    return tuple(float(v) for v in np.asarray(x, dtype=float))
 
 
 def same_hessian(student: StudentProxy, f: SymbolicFunction, x: Any, h: float | None = None,
@@ -143,10 +176,7 @@ def same_hessian(student: StudentProxy, f: SymbolicFunction, x: Any, h: float | 
     verdict = check_array(got, exact, call=call, rtol=0.0, atol=tolerance)
     if verdict.ok:
         return got
-    candidates = {}
-    for name, formula in (wrong or {}).items():
-        candidates[name] = formula(f, x, **kwargs)
-    named = diagnose(got, candidates)
+    named = diagnose(got, candidate_values(wrong, (f, x), kwargs))
     if named is not None:
         fail(f"{verdict.message} This looks like {named}.")
     note = asymmetry(got, tolerance)
@@ -179,10 +209,13 @@ def gradient_check_tolerance(f: SymbolicFunction, grad_fn: Callable, x: Any, h: 
     its norm by sqrt(n) times that, delta; that moves norm(ga - gn) / (norm(ga) + norm(gn)) by at
     most 2 delta / (norm(ga) + norm(gn)), since the ratio is at most 1.
     """
-    point = np.asarray(x, dtype=float)
-    delta = np.sqrt(point.size) * fd_tolerance(
-        "central", h=h, x=point, bounds=box_bounds(f, point, h)
-    )
+    return _check_tolerance(f, grad_fn, _point(x), float(h))
+
+
+@functools.lru_cache(maxsize=256)
+def _check_tolerance(f: SymbolicFunction, grad_fn: Callable, x: tuple, h: float) -> float:
+    point = np.array(x)
+    delta = np.sqrt(point.size) * difference_tolerance(f, point, h, range(point.size))
     return float(2 * delta / max(_gradient_norms(f, grad_fn, point, h), 1e-12))
 
 
@@ -202,7 +235,9 @@ def same_gradient_check(student: StudentProxy, reference: ModuleType, f: Symboli
     expected = reference.gradient_check(f, grad_fn, x, **kwargs)
     tolerance = gradient_check_tolerance(f, grad_fn, x, step)
     verdict = check_number(got, expected, call=call, rtol=0.0, atol=tolerance)
-    verdict = explain(verdict, got, expected, wrong, (f, grad_fn, x), kwargs)
+    if not verdict.ok:
+        candidates = candidate_values(wrong, (f, grad_fn, x), kwargs)
+        verdict = name_mistakes(verdict, got, expected, candidates)
     if not verdict.ok and _gradient_norms(f, grad_fn, np.asarray(x, dtype=float), step) == 0:
         fail(verdict.message + zero_gradient_hint(got))
     require(verdict)
@@ -611,10 +646,17 @@ def _relative_to(denominator: Callable[[np.ndarray, np.ndarray], float]) -> Call
     return relative_error
 
 
-def _forward_check(f: Callable, grad_fn: Callable, x: Any, h: float = PARTIAL_H) -> float:
-    ga = np.asarray(grad_fn(np.array(x, dtype=float)), dtype=float)
-    gn = _per_coordinate(_forward)(f, x, h)
-    return float(np.linalg.norm(ga - gn) / max(np.linalg.norm(ga) + np.linalg.norm(gn), 1e-12))
+def _numerical_mistake(partial: Callable[..., float]) -> Callable[..., float]:
+    """A right gradient check whose numerical gradient gn has a partial-derivative mistake."""
+    wrong_gradient = _per_coordinate(partial)
+
+    def relative_error(f: Callable, grad_fn: Callable, x: Any, h: float = PARTIAL_H) -> float:
+        ga = np.asarray(grad_fn(np.array(x, dtype=float)), dtype=float)
+        gn = wrong_gradient(f, x, h)
+        scale = max(float(np.linalg.norm(ga) + np.linalg.norm(gn)), 1e-12)
+        return float(np.linalg.norm(ga - gn) / scale)
+
+    return relative_error
 
 
 def _norm(vector: np.ndarray) -> float:
@@ -637,8 +679,35 @@ CHECK_MISTAKES: dict[str, Callable[..., float]] = {
     "dividing by max(norm(ga), norm(gn)) instead of norm(ga) + norm(gn)": _relative_to(
         lambda ga, gn: max(_norm(ga), _norm(gn))
     ),
-    "a forward-difference numerical gradient instead of a central one": _forward_check,
+    # A mistake in the student's own gradient, reused for gn, shows here too.
+    **{
+        f"{name}, in the numerical gradient gn": _numerical_mistake(partial)
+        for name, partial in PARTIAL_MISTAKES.items()
+    },
 }
+
+
+def name_mistakes(verdict: Verdict, got: Any, expected: Any, candidates: dict[str, Any]) -> Verdict:
+    """A failing verdict naming every known mistake the answer matches (where gn is near 0 or the
+    gradients are parallel, several agree, and naming one alone would be a guess); failing
+    those, the relation to the expected value."""
+    if verdict.ok:
+        return verdict
+    matches = [name for name, value in candidates.items() if diagnose(got, {name: value})]
+    if matches:
+        return Verdict(False, f"{verdict.message} This looks like {'; or '.join(matches)}.")
+    return with_hint(verdict, got, expected)
+
+
+def candidate_values(wrong: Wrong | None, args: Sequence[Any], kwargs: dict) -> dict[str, Any]:
+    """Each wrong formula's value on these arguments (those with no value here left out)."""
+    values = {}
+    for name, formula in (wrong or {}).items():
+        try:
+            values[name] = formula(*args, **kwargs)
+        except (ArithmeticError, ValueError, TypeError, IndexError):
+            continue
+    return values
 
 
 def zero_gradient_hint(got: Any) -> str:
