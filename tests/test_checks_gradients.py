@@ -1,0 +1,304 @@
+"""The checks of assignment `gradients`, judged by a corpus of submissions graded in one run.
+
+`tests/corpus/gradients/correct_*.py` are right in different ways and must score full marks. Each
+`wrong_*.py` is the reference solution with one mistake; its docstring says which exercises the
+mistake breaks (`Breaks: a, b`) and what the failing messages must say (`Named in a, b: words`).
+Every other exercise must keep full marks. The remaining tests pin the inputs the checks rely on:
+that every known wrong formula gives another answer there, so that each can be caught and named.
+"""
+
+from __future__ import annotations
+
+import ast
+import itertools
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from grader.checks.known import gradients as known
+from grader.course import load_course
+from grader.grading import grade
+from grader.plugin import check_seed
+from grader.results import SubmissionResult
+from grader.specs import exact_hessian, vector_function
+from grader.submissions import discover
+
+with warnings.catch_warnings():
+    # the check marker is registered in grading sessions only (grader/checks/pytest.ini)
+    warnings.simplefilter("ignore", pytest.PytestUnknownMarkWarning)
+    from grader.checks.hidden import gradients as hidden
+
+REPO = Path(__file__).resolve().parent.parent
+CORPUS = REPO / "tests" / "corpus" / "gradients"
+COURSE = load_course(REPO / "course.toml")
+EXERCISES = [exercise.id for exercise in COURSE.assignment("gradients").exercises]
+CORRECT = sorted(path.stem for path in CORPUS.glob("correct_*.py"))
+WRONG = sorted(path.stem for path in CORPUS.glob("wrong_*.py"))
+
+
+@pytest.fixture(scope="module")
+def graded() -> dict[str, SubmissionResult]:
+    """Every corpus submission graded by the real engine, public and hidden checks, in one run."""
+    assignment = COURSE.assignment("gradients")
+    result = grade(COURSE, assignment, discover(CORPUS, assignment.id), jobs=2)
+    return {submission.student: submission for submission in result.submissions}
+
+
+def declared(student: str) -> tuple[set[str], dict[str, str]]:
+    """The exercises a corpus file says it breaks, and the words each one's message must hold."""
+    docstring = ast.get_docstring(ast.parse((CORPUS / f"{student}.py").read_text())) or ""
+    broken: set[str] = set()
+    named: dict[str, str] = {}
+    for line in docstring.splitlines():
+        if line.startswith("Breaks:"):
+            broken = {name.strip() for name in line.removeprefix("Breaks:").split(",")}
+        elif line.startswith("Named in "):
+            exercises, words = line.removeprefix("Named in ").split(":", 1)
+            named.update({name.strip(): words.strip() for name in exercises.split(",")})
+    assert broken and set(named) <= broken <= set(EXERCISES), f"{student}: bad docstring"
+    return broken, named
+
+
+def failing_messages(result: SubmissionResult, exercise: str) -> list[str]:
+    return [check.message for check in result.exercises[exercise].checks if not check.passed]
+
+
+def test_corpus_covers_the_curriculum_misconceptions() -> None:
+    """CURRICULUM.md's misconceptions for this assignment, each with a submission of its own."""
+    assert len(CORRECT) >= 3
+    expected = {
+        "wrong_forward_difference", "wrong_divide_by_h", "wrong_integer_truncation",
+        "wrong_quadratic_plain", "wrong_directional_unnormalised", "wrong_steepest_descent",
+        "wrong_classify_swapped", "wrong_hessian_diagonal", "wrong_hessian_upper",
+        "wrong_check_no_floor", "wrong_steepest_zero_nan", "wrong_classify_determinant",
+    }  # fmt: skip
+    assert expected <= set(WRONG)
+
+
+@pytest.mark.parametrize("student", CORRECT)
+def test_correct_submissions_score_full_marks(graded, student: str) -> None:
+    result = graded[student]
+    assert result.error is None
+    failures = {e: failing_messages(result, e) for e in EXERCISES if failing_messages(result, e)}
+    assert failures == {}
+    assert result.points == result.max_points
+
+
+@pytest.mark.parametrize("student", WRONG)
+def test_each_mistake_costs_exactly_the_exercises_it_breaks(graded, student: str) -> None:
+    result = graded[student]
+    broken, _ = declared(student)
+    assert result.error is None
+    lost = {e for e, exercise in result.exercises.items() if exercise.points < exercise.max_points}
+    assert lost == broken
+    for exercise in broken:  # a share of the points is kept: the checks it does not break pass
+        assert result.exercises[exercise].points >= 0
+
+
+@pytest.mark.parametrize("student", WRONG)
+def test_the_failing_message_names_the_mistake(graded, student: str) -> None:
+    _, named = declared(student)
+    for exercise, words in named.items():
+        messages = failing_messages(graded[student], exercise)
+        assert any(words.lower() in message.lower() for message in messages), (exercise, messages)
+
+
+@pytest.mark.parametrize("student", CORRECT + WRONG)
+def test_public_failures_also_fail_a_hidden_check(graded, student: str) -> None:
+    """Whatever a public check catches, a hidden check of the same exercise catches too."""
+    for exercise in graded[student].exercises.values():
+        public = [c for c in exercise.checks if not c.hidden and not c.passed]
+        hidden_failed = [c for c in exercise.checks if c.hidden and not c.passed]
+        assert not public or hidden_failed, (exercise.exercise, public)
+
+
+@pytest.mark.parametrize("student", WRONG)
+def test_messages_are_plain_sentences(graded, student: str) -> None:
+    """No traceback, no fault of a check, and each message short enough to read."""
+    for exercise in EXERCISES:
+        for message in failing_messages(graded[student], exercise):
+            assert "Traceback" not in message
+            assert "could not judge" not in message
+            assert len(message) < 700
+            assert message.rstrip().endswith(".")
+
+
+def test_partial_credit_is_shared_by_weight(graded) -> None:
+    """Each exercise's checks add up exactly to its points, so full marks show as full."""
+    result = graded[CORRECT[0]]
+    for exercise in result.exercises.values():
+        assert sum(check.max_points for check in exercise.checks) == exercise.max_points
+        assert len(exercise.checks) >= 3
+
+
+# --- the inputs separate the known wrong formulas --------------------------------------------
+
+
+def distinct(values: dict[str, object], right: object) -> bool:
+    """No two values (the right one included) within 1e-6 of each other, relatively."""
+    arrays = [
+        np.asarray(right, dtype=float),
+        *(np.asarray(v, dtype=float) for v in values.values()),
+    ]
+    for a, b in itertools.combinations(arrays, 2):
+        if a.shape == b.shape and np.allclose(a, b, rtol=1e-6, atol=1e-12):
+            return False
+    return True
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_partial_mistakes_differ_at_large_steps(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    x = rng.uniform(-1.5, 1.5, size=3)
+    for i in range(3):
+        values = {
+            name: wrong(hidden.WAVY, x, i, 0.1)
+            for name, wrong in known.PARTIAL_MISTAKES.items()
+            if known.TRUNCATING not in name  # these apply to int input only
+        }
+        assert distinct(values, known.central_partial(hidden.WAVY, x, i, 0.1))
+
+
+def test_truncation_mistakes_differ_on_the_integer_point() -> None:
+    x = [2, -1, 3]
+    values = {name: wrong(hidden.WAVY, x, 0) for name, wrong in known.PARTIAL_MISTAKES.items()}
+    assert distinct(values, known.central_partial(hidden.WAVY, x, 0))
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_quadratic_mistakes_differ_for_a_random_non_symmetric_matrix(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    A, b, x = rng.normal(size=(4, 4)), rng.normal(size=4), rng.normal(size=4)
+    assert np.linalg.norm((A - A.T) @ x) > 0.1  # x is off the null space of A - A.T
+    values = {name: wrong(A, b, x) for name, wrong in known.QUADRATIC_MISTAKES.items()}
+    assert distinct(values, 0.5 * (A + A.T) @ x + b)
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_hessian_mistakes_fail_by_far_at_both_steps(seed: int) -> None:
+    """Each wrong Hessian is off by many times the tolerance any central scheme is given."""
+    rng = np.random.default_rng(seed)
+    for f, n, h in ((hidden.WAVY, 3, 1e-4), (hidden.NEAR_CUBIC, 4, 0.1)):
+        x = rng.uniform(-1, 1, size=n)
+        exact, tolerance = known.exact_hessian_at(f, x), known.hessian_tolerance(f, x, h)
+        assert np.abs(known.central_hessian(f, x, h) - exact).max() < tolerance / 4
+        for wrong in known.HESSIAN_MISTAKES.values():
+            assert np.abs(wrong(f, x, h) - exact).max() > 20 * tolerance
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_directional_and_ascent_mistakes_differ(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    grad, v = rng.normal(size=4) * 3, rng.normal(size=4) * 5
+    values = {name: wrong(grad, v) for name, wrong in known.DIRECTIONAL_MISTAKES.items()}
+    assert distinct(values, grad @ v / np.linalg.norm(v))
+    directions = {name: wrong(grad) for name, wrong in known.ASCENT_MISTAKES.items()}
+    assert distinct(directions, grad / np.linalg.norm(grad))
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_gradient_check_denominators_differ_for_the_wrong_gradient(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    x = rng.uniform(-1, 1, size=3)
+    ga = hidden.WAVY_WRONG_GRADIENT(x)
+    gn = known.central_gradient(hidden.WAVY, x, 0.1)
+    values = {
+        name: wrong(hidden.WAVY, hidden.WAVY_WRONG_GRADIENT, x, 0.1)
+        for name, wrong in known.CHECK_MISTAKES.items()
+        # int input only; and max(norm(ga), norm(gn)) is always one of the two, so messages
+        # name both
+        if known.TRUNCATING not in name and not name.startswith("dividing by max")
+    }
+    assert distinct(values, np.linalg.norm(ga - gn) / (np.linalg.norm(ga) + np.linalg.norm(gn)))
+
+
+@pytest.mark.parametrize(
+    ("check_name", "cases_of"),
+    [
+        ("test_classify_off_diagonal", hidden.off_diagonal_cases),
+        ("test_classify_degenerate_and_tolerance", hidden.degenerate_cases),
+    ],
+)
+def test_classify_cases_tell_the_mistakes_apart(check_name: str, cases_of) -> None:
+    """On the cases a hidden check draws (with the course seed), the wrong rules that fail there
+    give different labels from each other, so the one named is the one made."""
+    cases = cases_of(np.random.default_rng(check_seed(COURSE.seed, check_name)))
+    right = [reference_label(*case) for case in cases]
+    failing = {
+        name: tuple(wrong(*case) for case in cases)
+        for name, wrong in known.CLASSIFY_MISTAKES.items()
+    }
+    failing = {name: labels for name, labels in failing.items() if list(labels) != right}
+    assert len(failing) >= 3
+    assert len(set(failing.values())) == len(failing)
+
+
+def test_every_classify_mistake_fails_somewhere() -> None:
+    cases = [(np.diag(d),) for d in ((2.0, 3.0), (-2.0, -3.0), (2.0, -2.0), (2.0, 0.0))]
+    for check_name, cases_of in (
+        ("test_classify_off_diagonal", hidden.off_diagonal_cases),
+        ("test_classify_degenerate_and_tolerance", hidden.degenerate_cases),
+    ):
+        cases += cases_of(np.random.default_rng(check_seed(COURSE.seed, check_name)))
+    right = [reference_label(*case) for case in cases]
+    for name, wrong in known.CLASSIFY_MISTAKES.items():
+        assert [wrong(*case) for case in cases] != right, name
+
+
+def test_an_eigenvalue_at_tol_is_exact_for_every_solver() -> None:
+    """The at-tol case is diagonal, so no eigenvalue routine moves it off 0.25."""
+    at_tol = np.diag([2.0, 0.25, 1.0])
+    for solver in (np.linalg.eigvalsh, np.linalg.eigvals, lambda m: np.linalg.eig(m)[0]):
+        assert 0.25 in solver(at_tol)
+
+
+def reference_label(H: np.ndarray, tol: float = 1e-8) -> str:
+    """The contract's rule, written out once more here."""
+    values = np.linalg.eigvalsh(H)
+    if np.all(values > tol):
+        return "minimum"
+    if np.all(values < -tol):
+        return "maximum"
+    return "saddle" if np.any(values > tol) and np.any(values < -tol) else "degenerate"
+
+
+# --- judges and bounds -----------------------------------------------------------------------
+
+
+def test_box_bounds_of_a_polynomial() -> None:
+    f = vector_function("x0**4 + x0*x1", n=2)
+    bounds = known.box_bounds(f, (1.0, 2.0), 0.5)
+    # on [0.5, 1.5] x [1.5, 2.5]: |f| <= 1.5**4 + 1.5*2.5, |f_0| + |f_1| <= 4*1.5**3 + 2.5 + 1.5
+    assert bounds.value == pytest.approx(1.5**4 + 1.5 * 2.5)
+    assert bounds.first == pytest.approx(4 * 1.5**3 + 2.5 + 1.5)
+    assert bounds.second == pytest.approx(12 * 1.5**2)
+    assert bounds.third == pytest.approx(24 * 1.5)
+    assert bounds.fourth == pytest.approx(24)
+
+
+def test_exact_hessian_is_cached_and_read_only() -> None:
+    x = np.array([0.3, -0.2, 0.5])
+    first = known.exact_hessian_at(hidden.WAVY, x)
+    assert known.exact_hessian_at(hidden.WAVY, x) is first
+    assert not first.flags.writeable
+    np.testing.assert_allclose(first, exact_hessian(hidden.WAVY, x))
+
+
+def test_gradient_check_tolerance_allows_rounding_only() -> None:
+    """A correct central gn passes within it; a forward one at the default step does not."""
+    x = np.array([0.4, -0.6, 0.2])
+    tolerance = known.gradient_check_tolerance(hidden.WAVY, hidden.WAVY_GRADIENT, x, 1e-5)
+    forward = known.CHECK_MISTAKES[
+        "a forward difference instead of a central one, in the numerical gradient gn"
+    ](hidden.WAVY, hidden.WAVY_GRADIENT, x)
+    assert 1e-13 < tolerance < 1e-8
+    assert forward > 1000 * tolerance
+
+
+def test_asymmetry_points_at_the_worst_pair() -> None:
+    matrix = np.array([[1.0, 2.0, 0.0], [2.0, 1.0, 5.0], [0.0, 0.0, 1.0]])
+    assert "H[1, 2] = 5 but H[2, 1] = 0" in known.asymmetry(matrix, 1e-6)
+    assert known.asymmetry(np.eye(3), 1e-6) == ""
+    assert known.asymmetry(np.ones(3), 1e-6) == ""
