@@ -129,37 +129,51 @@ def test_trajectory_leaves_x0_alone(student: StudentProxy, rng: np.random.Genera
 # --- learning_rate_regime --------------------------------------------------------------------
 
 
+# r = lr * curvature exactly 1 and 2, then just inside (1, 2): powers of two keep r exact.
+EXACT_BOUNDARIES = [(0.25, 4.0), (0.5, 4.0)]
+JUST_INSIDE = [(0.25 + TINY, 4.0), (0.5 - TINY, 4.0)]
+INTEGER_RATES = [(1, 2)]
+
+
+def random_regimes(rng: np.random.Generator) -> list[tuple[float, float]]:
+    """A diverging and an oscillating case on which every wrong rule errs differently.
+
+    The first has 1 < lr < 2 and r = lr * curvature > 4, so lr alone would oscillate, lr /
+    curvature < 1 would be monotone and r / 2 > 2 diverging; the second has 1 < r < 2 with
+    lr < 1, where 2 * r > 2 would diverge.
+    """
+    diverging = (float(rng.uniform(1.2, 1.6)), float(rng.uniform(3.4, 4.0)))
+    curvature = float(rng.uniform(2.5, 4.0))
+    oscillating = (float(rng.uniform(1.2, 1.8)) / curvature, curvature)
+    return [diverging, oscillating]
+
+
 @check("learning_rate_regime")
 def test_regime_exact_boundaries(student: StudentProxy, reference: ModuleType) -> None:
     """r = 0.25 * 4 = 1 exactly is "monotone"; r = 0.5 * 4 = 2 exactly is "diverging"."""
-    same_labels(student, reference, "learning_rate_regime", [(0.25, 4.0), (0.5, 4.0)],
+    same_labels(student, reference, "learning_rate_regime", EXACT_BOUNDARIES,
                 wrong=REGIME_MISTAKES)  # fmt: skip
 
 
 @check("learning_rate_regime")
 def test_regime_just_inside(student: StudentProxy, reference: ModuleType) -> None:
     """r = 1 + 2**-18 and r = 2 - 2**-18, exactly: both "oscillating"."""
-    cases = [(0.25 + TINY, 4.0), (0.5 - TINY, 4.0)]
-    same_labels(student, reference, "learning_rate_regime", cases, wrong=REGIME_MISTAKES)
+    same_labels(student, reference, "learning_rate_regime", JUST_INSIDE, wrong=REGIME_MISTAKES)
 
 
 @check("learning_rate_regime", weight=1.5)
 def test_regime_random_curvature(
     student: StudentProxy, reference: ModuleType, rng: np.random.Generator
 ) -> None:
-    """Curvatures other than 1, chosen so that lr alone, lr / curvature and lr * curvature fall in
-    different regimes: r in [2, 3.5] with 1 < lr < 2, and 1 < r < 2 with lr < 1."""
-    diverging = (float(rng.uniform(1.2, 1.6)), float(rng.uniform(1.7, 2.2)))
-    curvature = float(rng.uniform(2.5, 4.0))
-    oscillating = (float(rng.uniform(1.2, 1.8)) / curvature, curvature)
-    same_labels(student, reference, "learning_rate_regime", [diverging, oscillating],
+    """Curvatures other than 1 and 2, where lr alone, lr / curvature, r / 2 and 2 * r mislead."""
+    same_labels(student, reference, "learning_rate_regime", random_regimes(rng),
                 wrong=REGIME_MISTAKES)  # fmt: skip
 
 
 @check("learning_rate_regime", weight=0.5)
 def test_regime_integers(student: StudentProxy, reference: ModuleType) -> None:
     """Python ints: lr = 1, curvature = 2 gives r = 2, "diverging"."""
-    same_labels(student, reference, "learning_rate_regime", [(1, 2)], wrong=REGIME_MISTAKES)
+    same_labels(student, reference, "learning_rate_regime", INTEGER_RATES, wrong=REGIME_MISTAKES)
 
 
 # --- max_stable_learning_rate ----------------------------------------------------------------
@@ -275,8 +289,9 @@ def test_epoch_integer_lists(student: StudentProxy, reference: ModuleType) -> No
 @check("sgd_epoch")
 def test_epoch_leaves_w_alone(student: StudentProxy, rng: np.random.Generator) -> None:
     """w, X and y are the same after the call (w -= ... on the given w would change it)."""
-    leaves_arguments_alone(student, "sgd_epoch", (*regression(rng, 5, 2), 0.1, 2, 0),
-                           ("w", "X", "y"))  # fmt: skip
+    with naming_shape_errors():
+        leaves_arguments_alone(student, "sgd_epoch", (*regression(rng, 5, 2), 0.1, 2, 0),
+                               ("w", "X", "y"))  # fmt: skip
 
 
 # --- momentum_step ---------------------------------------------------------------------------

@@ -93,8 +93,9 @@ def same_trajectory(student: StudentProxy, reference: ModuleType, args: tuple, *
 def same_labels(student: StudentProxy, reference: ModuleType, function: str,
                 cases: Sequence[tuple], *, vocabulary: tuple[str, ...] = REGIMES,
                 wrong: Wrong | None = None) -> None:  # fmt: skip
-    """A label for each case (positional arguments); a wrong one names the mistake, if any, that
-    gives every answer the student gave (one label alone matches too many mistakes by chance)."""
+    """A label for each case (positional arguments); a wrong one names the mistake that gives
+    every answer the student gave, when exactly one does (a few labels match several mistakes by
+    chance, and a guess would mislead)."""
     answers, failure = [], None
     for args in cases:
         got = getattr(student, function)(*args)
@@ -105,9 +106,13 @@ def same_labels(student: StudentProxy, reference: ModuleType, function: str,
             failure = verdict
     if failure is None:
         return
-    for name, formula in (wrong or {}).items():
-        if all(formula(*args) == got for args, got in zip(cases, answers, strict=True)):
-            fail(f"{failure.message} This looks like {name}.")
+    matches = [
+        name
+        for name, formula in (wrong or {}).items()
+        if all(formula(*args) == got for args, got in zip(cases, answers, strict=True))
+    ]
+    if len(matches) == 1:
+        fail(f"{failure.message} This looks like {matches[0]}.")
     fail(failure.message)
 
 
