@@ -210,7 +210,7 @@ def test_trajectory_and_step_mistakes_differ(seed: int) -> None:
 
 def test_regime_boundaries_are_exact() -> None:
     assert [lr * c for lr, c in hidden.EXACT_BOUNDARIES] == [1.0, 2.0]
-    assert [lr * c for lr, c in hidden.JUST_INSIDE] == [1 + 2.0**-18, 2 - 2.0**-18]
+    assert [lr * c for lr, c in hidden.JUST_INSIDE] == [1 + 2.0**-19, 2 - 2.0**-18]
     regime = SOLUTION.learning_rate_regime
     assert [regime(*case) for case in hidden.EXACT_BOUNDARIES] == ["monotone", "diverging"]
 
@@ -238,7 +238,7 @@ def test_each_regime_mistake_is_named_by_some_check(seed: int) -> None:
 @pytest.mark.parametrize("seed", range(5))
 def test_stable_rate_mistakes_differ_on_a_rotated_matrix(seed: int) -> None:
     rng = np.random.default_rng(seed)
-    eigenvalues = (rng.uniform(0.3, 1.0), rng.uniform(1.5, 3.0), rng.uniform(4.0, 8.0))
+    eigenvalues = hidden.flat_eigenvalues(rng)
     H = hidden.rotated(rng, eigenvalues)
     assert np.allclose(np.linalg.eigvalsh(H), eigenvalues)
     values = {

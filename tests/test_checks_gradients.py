@@ -202,10 +202,10 @@ def test_directional_and_ascent_mistakes_differ(seed: int) -> None:
 def test_gradient_check_denominators_differ_for_the_wrong_gradient(seed: int) -> None:
     rng = np.random.default_rng(seed)
     x = rng.uniform(-1, 1, size=3)
-    ga = hidden.WAVY_WRONG_GRADIENT(x)
-    gn = known.central_gradient(hidden.WAVY, x, 0.1)
+    ga = hidden.SMALL_WRONG_GRADIENT(x)
+    gn = known.central_gradient(hidden.SMALL, x, 0.1)
     values = {
-        name: wrong(hidden.WAVY, hidden.WAVY_WRONG_GRADIENT, x, 0.1)
+        name: wrong(hidden.SMALL, hidden.SMALL_WRONG_GRADIENT, x, 0.1)
         for name, wrong in known.CHECK_MISTAKES.items()
         # int input only; and max(norm(ga), norm(gn)) is always one of the two, so messages
         # name both

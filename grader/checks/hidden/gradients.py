@@ -39,9 +39,13 @@ from grader.specs import field_function, gradient_field, vector_function
 # entries, all give different answers.
 WAVY = vector_function("sin(x0)*x1 + exp(0.3*x2)*x0 + x1**2*x2", n=3)
 WAVY_GRADIENT = gradient_field(WAVY)
-# A wrong gradient of WAVY, not parallel to the right one and of another length, so that every
-# denominator of the relative error gives another value.
-WAVY_WRONG_GRADIENT = field_function(["cos(x0)*x1", "sin(x0) - 2*x1*x2", "x1**2 + x0"])
+# A hundredth of WAVY and a wrong gradient of it, not parallel to the right one and of another
+# length, so that every denominator of the relative error gives another value; both gradients
+# are shorter than 1, so a floor of 1 instead of 1e-12 shows too.
+SMALL = vector_function("(sin(x0)*x1 + exp(0.3*x2)*x0 + x1**2*x2) / 100", n=3)
+SMALL_WRONG_GRADIENT = field_function(
+    ["cos(x0)*x1 / 100", "(sin(x0) - 2*x1*x2) / 100", "(x1**2 + x0) / 100"]
+)
 RIDGE = vector_function("x0*x1 + sin(x2)*x3**2 + exp(0.5*x0) + x1**2*x3", n=4)
 # Used at x0 = 1000, where rounding x + h costs about eps * 1000 / h.
 FAR = vector_function("sin(x0) + x0*x1**2 + cos(x1)*x2", n=3)
@@ -80,11 +84,13 @@ def off_diagonal_cases(rng: np.random.Generator) -> list[tuple]:
 
 def degenerate_cases(rng: np.random.Generator) -> list[tuple]:
     """A tiny negative eigenvalue within tol of 0 beside positive ones (degenerate: neither a
-    saddle, as comparing with 0 says, nor a minimum), one exactly at tol (degenerate, since only
-    values beyond tol count), and 0 beside a positive and a negative eigenvalue (a saddle)."""
+    saddle, as comparing with 0 says, nor a minimum), one exactly at tol and one exactly at -tol
+    (degenerate, since only values beyond tol count), and 0 beside a positive and a negative
+    eigenvalue (a saddle). Diagonal matrices keep the eigenvalues at +-tol exact."""
     return [
         (rotated(rng, (3.0, -5e-9, 1.0)),),
         ([[2, 0, 0], [0, 0.25, 0], [0, 0, 1]], 0.25),  # a list, as the contract allows
+        (np.diag([-1.0, -0.25, -3.0]), 0.25),
         (rotated(rng, (2.0, 0.0, -1.0)),),
     ]
 
@@ -236,8 +242,8 @@ def test_directional_derivative_unnormalised(
 
 @check("directional_derivative", weight=0.5)
 def test_directional_derivative_integer_lists(student: StudentProxy, reference: ModuleType) -> None:
-    """grad = [3, -1, 2] along v = [1, 2, 2] (length 3), both lists of ints: 5 / 3."""
-    grad, v = [3, -1, 2], [1, 2, 2]
+    """grad = [3, -1, 2] along v = [0, 1, 0], lists of ints: -1 (a unit v needs no scaling)."""
+    grad, v = [3, -1, 2], [0, 1, 0]
 
     def judge(args: tuple) -> None:
         same_number(student, reference, "directional_derivative", *args,
@@ -304,7 +310,7 @@ def test_classify_off_diagonal(
 def test_classify_degenerate_and_tolerance(
     student: StudentProxy, reference: ModuleType, rng: np.random.Generator
 ) -> None:
-    """An eigenvalue within tol of 0, one exactly at tol (both degenerate), and a zero eigenvalue
+    """Eigenvalues within tol of 0, or exactly at tol or -tol (degenerate), and a zero eigenvalue
     beside a positive and a negative one (a saddle)."""
     cases = degenerate_cases(rng)
     same_labels(student, reference, "classify_stationary_point", cases, vocabulary=POINTS,
@@ -333,7 +339,7 @@ def test_gradient_check_wrong_gradient(
     student: StudentProxy, reference: ModuleType, rng: np.random.Generator
 ) -> None:
     """A wrong gradient with h = 0.1: a large relative error, with norm(ga) + norm(gn) below."""
-    same_gradient_check(student, reference, WAVY, WAVY_WRONG_GRADIENT,
+    same_gradient_check(student, reference, SMALL, SMALL_WRONG_GRADIENT,
                         rng.uniform(-1, 1, size=3), h=0.1, wrong=CHECK_MISTAKES)  # fmt: skip
 
 

@@ -13,8 +13,9 @@ contract's defaults included), so the helpers' `wrong=` diagnosis can name it. J
 - `same_labels`: several labels, naming the mistake that reproduces all of the student's answers;
 - `plain_inputs`: a call on int or list input that, when it fails, is retried on float arrays.
 
-Generic helpers (`box_bounds`, `same_labels`, `plain_inputs`) could move to
-`grader.checks.helpers` if other assignments want them.
+Generic helpers that could move to `grader.checks.helpers` if other assignments want them:
+`box_bounds` (smoothness of a function of several variables), `same_labels`, `plain_inputs`,
+`candidate_values` and `name_mistakes` (every matching mistake named, not only the first).
 """
 
 from __future__ import annotations
