@@ -118,7 +118,7 @@ class GradingPlugin:
         for item, exercise, weight in marked:
             points = self.assignment.exercise(exercise).points * weight / weights[exercise]
             self.specs[item.nodeid] = CheckSpec(
-                _check_name(item), exercise, round(points, 6), _is_hidden(item)
+                _check_name(item), exercise, points, _is_hidden(item)
             )
         items[:] = [entry[0] for entry in marked]
 

@@ -17,12 +17,16 @@ class CheckResult:
     hidden: bool
     message: str = ""
 
-    def as_dict(self) -> dict:
-        """The check as it appears in grades.json."""
+    def as_dict(self, rounded: bool = True) -> dict:
+        """The check as it appears in grades.json; `rounded=False` keeps the exact shares, which
+        a shard sends so that the exercise's sum is taken before rounding."""
+        points, max_points = self.points, self.max_points
+        if rounded:
+            points, max_points = round(points, 6), round(max_points, 6)
         return {
             "name": self.name,
-            "points": self.points,
-            "max_points": self.max_points,
+            "points": points,
+            "max_points": max_points,
             "passed": self.passed,
             "hidden": self.hidden,
             "message": self.message,
@@ -39,15 +43,18 @@ class ExerciseResult:
 
     @property
     def points(self) -> float:
-        """Points earned: the sum over checks, rounded so float noise never shows in reports."""
-        return round(sum(check.points for check in self.checks), 6)
+        """Points earned: the sum over checks, rounded so float noise never shows in reports.
 
-    def as_dict(self) -> dict:
-        """The exercise as it appears in grades.json."""
+        Checks keep their unrounded shares, so that passing them all adds up to `max_points`.
+        """
+        return min(round(sum(check.points for check in self.checks), 6), self.max_points)
+
+    def as_dict(self, rounded: bool = True) -> dict:
+        """The exercise as it appears in grades.json (see `CheckResult.as_dict`)."""
         return {
             "points": self.points,
             "max_points": self.max_points,
-            "checks": [check.as_dict() for check in self.checks],
+            "checks": [check.as_dict(rounded) for check in self.checks],
         }
 
 
@@ -67,8 +74,8 @@ class SubmissionResult:
         """Total points earned over all exercises."""
         return round(sum(result.points for result in self.exercises.values()), 6)
 
-    def as_dict(self) -> dict:
-        """The submission as it appears in grades.json."""
+    def as_dict(self, rounded: bool = True) -> dict:
+        """The submission as it appears in grades.json (see `CheckResult.as_dict`)."""
         return {
             "student": self.student,
             "source": self.source,
@@ -76,7 +83,7 @@ class SubmissionResult:
             "max_points": self.max_points,
             "error": self.error,
             "notes": list(self.notes),
-            "exercises": {name: result.as_dict() for name, result in self.exercises.items()},
+            "exercises": {name: result.as_dict(rounded) for name, result in self.exercises.items()},
         }
 
     @classmethod
