@@ -4,6 +4,10 @@ Students' notebooks hold `%matplotlib inline`, `!pip install x`, `files = !ls`, 
 cells, none of which is Python. The sandbox runs plain Python, so those lines are rewritten, by
 text alone (nothing is ever executed or imported here), into `pass` statements or comments that
 keep the indentation and the line count: an error message still points at the student's line.
+
+The self-check cells of gradkit's own notebooks (`from grader.selfcheck import check` and
+`check("<exercise>", "<notebook>")`) are the student's tool, not their answer, and the sandbox
+has no `grader` to import: `without_self_checks` turns those statements into `pass` too.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ import warnings
 from dataclasses import dataclass
 
 MARK = "gradkit: IPython syntax ignored:"
+SELF_CHECK_MARK = "gradkit: self-check ignored:"
 CELL_MARK = "gradkit: IPython cell magic ignored:"
 
 # Cell magics that run their body as ordinary Python in the notebook's namespace, so the functions
@@ -44,6 +49,42 @@ def neutralise(cell_source: str) -> str:
     if _parses(cell_source):
         return cell_source
     return "\n".join(_neutralise_lines(lines))
+
+
+def without_self_checks(cell_source: str) -> str:
+    """The cell with each top-level self-check statement replaced by `pass`, one line per line.
+
+    A self-check statement is `from grader.selfcheck import ...` or a call `check(...)` whose
+    arguments are all literal strings; everything else in the cell, a student's function
+    included, is kept as it is.
+    """
+    try:
+        tree = ast.parse(cell_source)
+    except (SyntaxError, ValueError):
+        return cell_source
+    lines = _NEWLINES.split(cell_source)
+    for node in tree.body:
+        if _is_self_check(node) and node.end_lineno is not None:
+            first, last = node.lineno - 1, node.end_lineno - 1
+            statement = lines[first].strip()
+            lines[first] = f"{lines[first][: node.col_offset]}pass  # {SELF_CHECK_MARK} {statement}"
+            for index in range(first + 1, last + 1):
+                lines[index] = f"# {lines[index]}"
+    return "\n".join(lines)
+
+
+def _is_self_check(node: ast.stmt) -> bool:
+    if isinstance(node, ast.ImportFrom):
+        return node.module == "grader.selfcheck"
+    if not (isinstance(node, ast.Expr) and isinstance(node.value, ast.Call)):
+        return False
+    call = node.value
+    arguments = [*call.args, *(keyword.value for keyword in call.keywords)]
+    return (
+        isinstance(call.func, ast.Name)
+        and call.func.id == "check"
+        and all(isinstance(a, ast.Constant) and isinstance(a.value, str) for a in arguments)
+    )
 
 
 def _neutralise_cell_magic(lines: list[str], first: int) -> str:

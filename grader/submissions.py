@@ -22,7 +22,7 @@ from pathlib import Path
 
 import nbformat
 
-from grader.notebook_source import neutralise
+from grader.notebook_source import neutralise, without_self_checks
 
 KINDS = ("py", "ipynb")
 MAX_SOURCE_BYTES = 1_000_000
@@ -126,7 +126,8 @@ def read_submission(path: Path, student: str, display: str | None = None) -> Sub
             f"{name} holds more than {MAX_SOURCE_BYTES // 1_000_000} MB of code; "
             "remove any pasted data and resubmit."
         )
-    return Submission(student, path, kind, tuple(neutralise(cell) for cell in cells))
+    cells = [without_self_checks(neutralise(cell)) for cell in cells]
+    return Submission(student, path, kind, tuple(cells))
 
 
 def _candidates(root: Path, assignment_id: str) -> Iterator[tuple[str, Submission]]:

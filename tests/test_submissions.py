@@ -12,7 +12,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from grader.notebook_source import CELL_MARK, MARK, neutralise
+from grader.notebook_source import CELL_MARK, MARK, SELF_CHECK_MARK, neutralise
 from grader.submissions import (
     MAX_NOTEBOOK_BYTES,
     MAX_SOURCE_BYTES,
@@ -364,3 +364,27 @@ def test_neutralised_notebook_cells_parse(tmp_path: Path) -> None:
     for cell in dana.cells:
         ast.parse(cell)
     assert dana.cells[4] == 'text = """\n%d is not a magic\n"""'
+
+
+def test_self_check_statements_become_pass_and_the_rest_of_the_cell_stays(tmp_path: Path) -> None:
+    """gradkit's self-check cells import `grader`, which the sandbox lacks: they must not run."""
+    self_check = '# Self-check\nfrom grader.selfcheck import check\ncheck("derivative", "d.ipynb")'
+    mixed = 'from grader.selfcheck import check\ncheck(\n    "derivative",\n)\n' + CODE
+    write_notebook(tmp_path / "erin.ipynb", CODE, self_check, mixed, "check(derivative)")
+    (erin,) = discover(tmp_path, ASSIGNMENT)
+    assert erin.cells[0] == CODE
+    assert erin.cells[1].split("\n") == [
+        "# Self-check",
+        f"pass  # {SELF_CHECK_MARK} from grader.selfcheck import check",
+        f'pass  # {SELF_CHECK_MARK} check("derivative", "d.ipynb")',
+    ]
+    lines = erin.cells[2].split("\n")
+    assert lines[:4] == [
+        f"pass  # {SELF_CHECK_MARK} from grader.selfcheck import check",
+        f"pass  # {SELF_CHECK_MARK} check(",
+        '#     "derivative",',
+        "# )",
+    ]
+    assert "\n".join(lines[4:]) == CODE
+    # A call of the student's own `check` with a non-literal argument is their code: it stays.
+    assert erin.cells[3] == "check(derivative)"
