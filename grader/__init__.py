@@ -1,3 +1,3 @@
-"""gradkit's grader: runs hidden pytest checks against untrusted student submissions in a sandbox."""
+"""gradkit's grader: runs hidden pytest checks against untrusted submissions in a sandbox."""
 
 __version__ = "0.1.0"

@@ -101,7 +101,9 @@ def main() -> int:
     ]
 
     def report(result: SubmissionResult, layers: tuple[str, ...]) -> None:
-        out.write(json.dumps({"result": result.as_dict(rounded=False), "layers": list(layers)}) + "\n")
+        out.write(
+            json.dumps({"result": result.as_dict(rounded=False), "layers": list(layers)}) + "\n"
+        )
 
     problems = run_session(
         course,

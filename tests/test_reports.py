@@ -186,7 +186,9 @@ def test_summary_of_no_submissions_says_so() -> None:
 
 def test_shares_that_do_not_divide_evenly_add_up_to_full_marks() -> None:
     """Eleven checks of 1/11 point each, sent through a shard's unrounded dict, earn exactly 1."""
-    checks = tuple(CheckResult(f"c{i}", "derivative", 1 / 11, 1 / 11, True, True) for i in range(11))
+    checks = tuple(
+        CheckResult(f"c{i}", "derivative", 1 / 11, 1 / 11, True, True) for i in range(11)
+    )
     exercise = ExerciseResult("derivative", 1.0, checks)
     submission = SubmissionResult("alice", "alice.py", 1.0, {"derivative": exercise})
     received = SubmissionResult.from_dict(submission.as_dict(rounded=False))
