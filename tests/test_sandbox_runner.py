@@ -148,3 +148,20 @@ def test_without_bubblewrap_the_level_says_so():
         run.close()
     finally:
         plain.close()
+
+
+@pytest.mark.parametrize("use_bubblewrap", [False, *([True] if HAS_BWRAP else [])])
+def test_many_workers_in_a_row_each_start(use_bubblewrap):
+    """Closing a worker and asking for the next at once, a hundred times: the template must
+    reap only workers that ended, even when a new one got the old one's pidfd number (it once
+    waited on a live standby instead and stopped answering)."""
+    started = Template(use_bubblewrap=use_bubblewrap)
+    try:
+        answers = []
+        for n in range(100):
+            run = runner(started, source="def double(x):\n    return 2 * x\n")
+            answers.append(run.call("double", [n]).value)
+            run.close()
+        assert answers == [2 * n for n in range(100)]
+    finally:
+        started.close()
