@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import io
 import json
 
@@ -62,14 +63,51 @@ def test_object_arrays_are_refused():
         wire.encode(np.array([object()], dtype=object))
 
 
+def forged_array(dtype: str, shape: list, data: bytes) -> bytes:
+    """An `$ndarray` message as a hostile worker could write it by hand."""
+    fields = {"dtype": dtype, "shape": shape, "data": base64.b64encode(data).decode()}
+    return json.dumps({"$ndarray": fields}).encode()
+
+
 def test_pickled_arrays_are_refused():
+    """An .npy file holding a pickle, sent where an array goes, is not an array of this format."""
     buffer = io.BytesIO()
     np.save(buffer, np.array([{"a": 1}], dtype=object), allow_pickle=True)
-    import base64
-
     forged = json.dumps({"$ndarray": base64.b64encode(buffer.getvalue()).decode()}).encode()
-    with pytest.raises(wire.WireError):
+    with pytest.raises(wire.WireError, match="malformed array"):
         wire.decode(forged)
+
+
+@pytest.mark.parametrize("dtype", ["O", "|O", "V8", "M8[s]", "U2", "f8,f8", "(2,)f8", "not a dtype"])
+def test_arrays_of_other_dtypes_are_refused(dtype):
+    with pytest.raises(wire.WireError):
+        wire.decode(forged_array(dtype, [1], b"\0" * 16))
+
+
+@pytest.mark.parametrize("shape", [[3], [2, 2], [-1], [1.5], "2", [1] * 40])
+def test_arrays_whose_bytes_do_not_fit_their_shape_are_refused(shape):
+    with pytest.raises(wire.WireError):
+        wire.decode(forged_array("<f8", shape, b"\0" * 16))
+
+
+@pytest.mark.parametrize(
+    "array",
+    [
+        np.array(2.5),
+        np.zeros((0, 3)),
+        np.array([1 + 2j, -1j]),
+        np.array([True, False]),
+        np.arange(6, dtype=">i8").reshape(2, 3),
+        np.asfortranarray(np.arange(6.0).reshape(2, 3)),
+        np.arange(10.0)[::3],
+    ],
+)
+def test_arrays_roundtrip_exactly_and_writable(array):
+    back = roundtrip(array)
+    assert back.dtype == array.dtype and back.shape == array.shape
+    assert np.array_equal(back, array)
+    back[...] = 0  # the receiver owns its copy
+    assert back.flags.writeable
 
 
 def test_depth_and_size_are_capped():

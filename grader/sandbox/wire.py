@@ -1,7 +1,7 @@
 """The data format that crosses the sandbox boundary, in both directions.
 
-Only data crosses: JSON whose non-JSON values are tagged objects, numpy arrays as .npy bytes loaded
-with ``allow_pickle=False`` and numeric dtypes only. Messages are framed by a 4-byte length and
+Only data crosses: JSON whose non-JSON values are tagged objects, numpy arrays as a numeric dtype,
+a shape and their raw bytes (never pickle, never a header that is parsed as Python literals). Messages are framed by a 4-byte length and
 capped in size; decoding caps nesting depth. `to_plain` runs in the worker and turns whatever
 student code returned into such data, so that no student object (and so no student ``__eq__`` or
 ``__float__``) ever reaches the grader.
@@ -10,7 +10,6 @@ student code returned into such data, so that no student object (and so no stude
 from __future__ import annotations
 
 import base64
-import io
 import json
 import math
 import os
@@ -113,7 +112,7 @@ def _tag(value: Any, depth: int) -> Any:
     if kind is float:
         return value if math.isfinite(value) else {"$float": repr(value)}
     if isinstance(value, np.ndarray):
-        return {"$ndarray": _npy_bytes(value)}
+        return {"$ndarray": _array_fields(value)}
     if isinstance(value, np.generic):
         return {"$scalar": value.dtype.str, "value": _tag(value.item(), depth + 1)}
     if kind is list:
@@ -129,12 +128,15 @@ def _tag(value: Any, depth: int) -> Any:
     raise WireError(f"cannot send a {kind.__name__}")
 
 
-def _npy_bytes(array: np.ndarray) -> str:
-    if array.dtype.kind not in NUMERIC_KINDS:
+def _array_fields(array: np.ndarray) -> dict:
+    if array.dtype.kind not in NUMERIC_KINDS or array.dtype.fields or array.dtype.subdtype:
         raise WireError(f"arrays of dtype {array.dtype} cannot cross the sandbox boundary")
-    buffer = io.BytesIO()
-    np.save(buffer, np.ascontiguousarray(array), allow_pickle=False)
-    return base64.b64encode(buffer.getvalue()).decode("ascii")
+    data = np.ascontiguousarray(array).tobytes()
+    return {
+        "dtype": array.dtype.str,
+        "shape": list(array.shape),
+        "data": base64.b64encode(data).decode("ascii"),
+    }
 
 
 # --- decoding -------------------------------------------------------------------------------
@@ -178,7 +180,7 @@ def _untag(value: Any, depth: int, hooks: dict[str, Hook], count: list[int]) -> 
     if tag == "$float":
         return _special_float(value[tag])
     if tag == "$ndarray":
-        return _load_npy(value[tag])
+        return _load_array(value[tag])
     if tag == "$scalar":
         return _scalar(value[tag], _untag(value.get("value"), depth + 1, hooks, count))
     if tag == "$tuple":
@@ -222,17 +224,27 @@ def _scalar(dtype_str: Any, item: Any) -> np.generic:
     return dtype.type(item)
 
 
-def _load_npy(text: Any) -> np.ndarray:
-    if type(text) is not str:
+def _load_array(fields: Any) -> np.ndarray:
+    if type(fields) is not dict or set(fields) != {"dtype", "shape", "data"}:
         raise WireError("malformed array")
+    dtype_text, shape, data = fields["dtype"], fields["shape"], fields["data"]
+    if type(dtype_text) is not str or len(dtype_text) > 8 or type(data) is not str:
+        raise WireError("malformed array")
+    if type(shape) is not list or len(shape) > MAX_DEPTH:
+        raise WireError("malformed array shape")
+    if not all(type(size) is int and 0 <= size <= MAX_MESSAGE_BYTES for size in shape):
+        raise WireError("malformed array shape")
     try:
-        raw = base64.b64decode(text, validate=True)
-        array = np.load(io.BytesIO(raw), allow_pickle=False)
-    except (ValueError, OSError, EOFError) as error:
+        dtype = np.dtype(dtype_text)
+        raw = base64.b64decode(data, validate=True)
+    except (TypeError, ValueError) as error:
         raise WireError("malformed array") from error
-    if not isinstance(array, np.ndarray) or array.dtype.kind not in NUMERIC_KINDS:
+    if dtype.kind not in NUMERIC_KINDS or dtype.fields or dtype.subdtype:
         raise WireError("arrays must have a numeric dtype")
-    return array
+    if math.prod(shape) * dtype.itemsize != len(raw):
+        raise WireError("the array's bytes do not match its shape")
+    # frombuffer shares the bytes object, which is read-only: copy so the receiver owns the array.
+    return np.frombuffer(raw, dtype=dtype).reshape(shape).copy()
 
 
 # --- framing --------------------------------------------------------------------------------
