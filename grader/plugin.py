@@ -25,6 +25,7 @@ from _pytest.runner import runtestprotocol
 from grader.checking import MARKER, CheckFailure
 from grader.course import Assignment, Course
 from grader.proxy import StudentProxy
+from grader.reference_memo import MemoizedReference
 from grader.results import CheckResult, ExerciseResult, SubmissionResult
 from grader.sandbox.launcher import Template
 from grader.sandbox.runner import LoadReport, RunLimits, SubmissionRunner
@@ -265,11 +266,13 @@ class GradingPlugin:
         return None
 
     def _reference(self) -> Any:
-        if self._reference_module is None and self.reference_factory is not None:
-            self._reference_module = self.reference_factory(self.assignment)
         if self._reference_module is None:
-            name = f"gradkit_reference_{self.assignment.id}"
-            self._reference_module = load_module(self.assignment.solution, name)
+            if self.reference_factory is not None:
+                reference = self.reference_factory(self.assignment)
+            else:
+                name = f"gradkit_reference_{self.assignment.id}"
+                reference = load_module(self.assignment.solution, name)
+            self._reference_module = MemoizedReference(reference)
         return self._reference_module
 
 

@@ -1,0 +1,91 @@
+"""The memoised reference: each distinct call computed once, answers never shared by mutation."""
+
+from __future__ import annotations
+
+import types
+
+import numpy as np
+
+from grader import reference_memo
+from grader.reference_memo import MemoizedReference
+
+
+def counting_module() -> tuple[types.ModuleType, list]:
+    """A stand-in reference module whose functions record every real call."""
+    calls: list = []
+    module = types.ModuleType("reference")
+
+    def double(x, scale=1):
+        calls.append(("double", x, scale))
+        return np.asarray(x, dtype=float) * 2 * scale
+
+    def apply(f, x):
+        calls.append(("apply", f, x))
+        return f(x)
+
+    module.double, module.apply, module.CONSTANT = double, apply, 7
+    return module, calls
+
+
+def test_a_repeated_call_is_computed_once():
+    module, calls = counting_module()
+    reference = MemoizedReference(module)
+    for _ in range(3):
+        assert np.array_equal(reference.double(np.array([1.0, 2.0]), scale=3), [6.0, 12.0])
+    assert len(calls) == 1
+    assert reference.CONSTANT == 7
+
+
+def test_changing_an_answer_does_not_change_the_next_one():
+    module, _ = counting_module()
+    reference = MemoizedReference(module)
+    first = reference.double([1.0, 2.0])
+    first[0] = 99.0
+    assert np.array_equal(reference.double([1.0, 2.0]), [2.0, 4.0])
+
+
+def test_inputs_equal_in_python_but_of_other_types_are_other_calls():
+    module, calls = counting_module()
+    reference = MemoizedReference(module)
+    for x in (1, 1.0, True, np.float64(1.0), np.array([1]), np.array([1.0]), [1], (1,), -0.0, 0.0):
+        reference.double(x)
+    assert len(calls) == 10
+
+
+def test_callables_are_told_apart_by_identity():
+    module, calls = counting_module()
+    reference = MemoizedReference(module)
+
+    def square(x):
+        return x * x
+
+    def cube(x):
+        return x**3
+
+    assert [reference.apply(square, 3), reference.apply(cube, 3), reference.apply(square, 3)] == [
+        9,
+        27,
+        9,
+    ]
+    assert len(calls) == 2
+
+
+def test_arguments_without_a_reliable_value_are_not_remembered():
+    module, calls = counting_module()
+    reference = MemoizedReference(module)
+    opaque = object()
+    reference.apply(lambda value: 1, opaque)
+    reference.apply(lambda value: 1, opaque)
+    assert len(calls) == 2
+
+
+def test_memory_stops_growing_at_the_cap(monkeypatch):
+    monkeypatch.setattr(reference_memo, "MAX_ANSWERS", 5)
+    module, calls = counting_module()
+    reference = MemoizedReference(module)
+    for x in range(8):
+        reference.double(float(x))
+    for x in range(8):
+        assert reference.double(float(x)) == 2.0 * x
+    # The first five are remembered; the last three are computed again each time.
+    assert len(calls) == 8 + 3
