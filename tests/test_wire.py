@@ -78,7 +78,7 @@ def test_pickled_arrays_are_refused():
         wire.decode(forged)
 
 
-@pytest.mark.parametrize("dtype", ["O", "|O", "V8", "M8[s]", "U2", "f8,f8", "(2,)f8", "not a dtype"])
+@pytest.mark.parametrize("dtype", ["O", "|O", "V8", "M8[s]", "U2", "f8,f8", "(2,)f8", "a dtype?"])
 def test_arrays_of_other_dtypes_are_refused(dtype):
     with pytest.raises(wire.WireError):
         wire.decode(forged_array(dtype, [1], b"\0" * 16))

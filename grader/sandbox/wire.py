@@ -1,10 +1,10 @@
 """The data format that crosses the sandbox boundary, in both directions.
 
 Only data crosses: JSON whose non-JSON values are tagged objects, numpy arrays as a numeric dtype,
-a shape and their raw bytes (never pickle, never a header that is parsed as Python literals). Messages are framed by a 4-byte length and
-capped in size; decoding caps nesting depth. `to_plain` runs in the worker and turns whatever
-student code returned into such data, so that no student object (and so no student ``__eq__`` or
-``__float__``) ever reaches the grader.
+a shape and their raw bytes (never pickle, never a header parsed as Python literals). Messages
+are framed by a 4-byte length and capped in size; decoding caps nesting depth. `to_plain` runs in
+the worker and turns whatever student code returned into such data, so that no student object
+(and so no student ``__eq__`` or ``__float__``) ever reaches the grader.
 """
 
 from __future__ import annotations
