@@ -34,8 +34,8 @@ COURSE_DATA = "course-data"
 # The modules of grader/ that `grader check` imports, and nothing else.
 MODULES = (
     "__init__.py", "__main__.py", "py.typed", "checking.py", "course.py", "notebook_source.py",
-    "plugin.py", "proxy.py", "replay.py", "results.py", "selfcheck.py", "session.py", "specs.py",
-    "submissions.py",
+    "plugin.py", "proxy.py", "reference_memo.py", "replay.py", "results.py", "selfcheck.py",
+    "session.py", "specs.py", "submissions.py",
 )  # fmt: skip
 PACKAGES = ("sandbox", "oracles")  # every module of these, sub-packages included
 CHECKS = ("checks/__init__.py", "checks/helpers.py", "checks/pytest.ini")
