@@ -34,7 +34,7 @@ class GradingError(RuntimeError):
 class _Session:
     process: subprocess.Popen
     stream: int
-    pending: dict[str, Submission]
+    pending: dict[str, str]  # student -> source, until the session reports the student
     problems: list[str] = field(default_factory=list)
 
 
@@ -59,6 +59,7 @@ def grade(
                    public_only=public_only, use_bubblewrap=use_bubblewrap)
             for index, share in enumerate(shares) if share
         ]  # fmt: skip
+        del shares  # the job files hold the code now
         for session, line in _lines(sessions):
             message = json.loads(line)
             if "problem" in message:
@@ -75,8 +76,8 @@ def grade(
     if problems:
         raise GradingError(problems[0])
     for session in sessions:
-        for submission in session.pending.values():
-            lost = _lost(assignment, submission)
+        for student, source in session.pending.items():
+            lost = _lost(assignment, student, source)
             results.append(lost)
             if on_result:
                 on_result(lost)
@@ -132,7 +133,7 @@ def _start(
         stdin=subprocess.DEVNULL,
     )
     os.close(write_end)
-    return _Session(process, read_end, {submission.student: submission for submission in share})
+    return _Session(process, read_end, {s.student: str(s.source) for s in share})
 
 
 def _lines(sessions: list[_Session]):
@@ -160,11 +161,11 @@ def _lines(sessions: list[_Session]):
     selector.close()
 
 
-def _lost(assignment: Assignment, submission: Submission) -> SubmissionResult:
+def _lost(assignment: Assignment, student: str, source: str) -> SubmissionResult:
     """The result of a submission whose grading session ended before reporting it."""
     return SubmissionResult(
-        student=submission.student,
-        source=str(submission.source),
+        student=student,
+        source=source,
         max_points=assignment.max_points,
         exercises={
             exercise.id: ExerciseResult(exercise.id, exercise.points)

@@ -12,7 +12,7 @@ import gc
 import hashlib
 import importlib.util
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
@@ -54,13 +54,17 @@ class _Current:
 
 
 class GradingPlugin:
-    """Runs the collected checks against each submission and reports each submission's result."""
+    """Runs the collected checks against each submission and reports each submission's result.
+
+    The plugin takes the list `submissions` over: each entry is set to None once graded, so that
+    a session's memory does not grow with the number of submissions it grades.
+    """
 
     def __init__(
         self,
         course: Course,
         assignment: Assignment,
-        submissions: Sequence[Submission],
+        submissions: list[Submission | None],
         report: Callable[[SubmissionResult, tuple[str, ...]], None],
         *,
         use_bubblewrap: bool | None = None,
@@ -68,7 +72,7 @@ class GradingPlugin:
     ) -> None:
         self.course = course
         self.assignment = assignment
-        self.submissions = list(submissions)
+        self.submissions = submissions
         self.report = report
         self.use_bubblewrap = use_bubblewrap
         self.specs: dict[str, CheckSpec] = {}
@@ -144,7 +148,10 @@ class GradingPlugin:
         gc.collect()
         gc.freeze()
         try:
-            for submission in self.submissions:
+            for index, submission in enumerate(self.submissions):
+                if submission is None:
+                    continue
+                self.submissions[index] = None
                 template = self._templates[preload_for(submission)]
                 result, layers = self._grade(template, submission, items)
                 self.report(result, layers)
@@ -155,7 +162,8 @@ class GradingPlugin:
 
     def pytest_sessionstart(self) -> None:
         """Start the templates the submissions need now: they import while pytest collects."""
-        for preload in sorted({preload_for(submission) for submission in self.submissions}):
+        wanted = {preload_for(submission) for submission in self.submissions if submission}
+        for preload in sorted(wanted):
             self._templates[preload] = Template(preload=preload, use_bubblewrap=self.use_bubblewrap)
 
     @pytest.hookimpl(tryfirst=True)

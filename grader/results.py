@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass, field
 
 
-@dataclass(frozen=True)
+# slots: a grading run of 10,000 submissions holds some 300,000 of these at once.
+@dataclass(frozen=True, slots=True)
 class CheckResult:
     """The outcome of one check against one submission; `message` is what the student reads."""
 
@@ -33,7 +35,7 @@ class CheckResult:
         }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ExerciseResult:
     """The checks of one exercise for one submission, and the points they add up to."""
 
@@ -58,7 +60,7 @@ class ExerciseResult:
         }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SubmissionResult:
     """Everything graded for one student; `error` says why a submission could not be read."""
 
@@ -93,9 +95,7 @@ class SubmissionResult:
             name: ExerciseResult(
                 exercise=name,
                 max_points=float(entry["max_points"]),
-                checks=tuple(
-                    CheckResult(exercise=name, **check) for check in entry.get("checks", [])
-                ),
+                checks=tuple(_check_from_dict(name, check) for check in entry.get("checks", [])),
             )
             for name, entry in data["exercises"].items()
         }
@@ -107,6 +107,20 @@ class SubmissionResult:
             error=data.get("error"),
             notes=tuple(data.get("notes", [])),
         )
+
+
+def _check_from_dict(exercise: str, data: dict) -> CheckResult:
+    # Names, exercises and "passed" repeat in every submission: one shared copy of each.
+    message = data.get("message", "")
+    return CheckResult(
+        name=sys.intern(data["name"]),
+        exercise=sys.intern(exercise),
+        points=data["points"],
+        max_points=data["max_points"],
+        passed=data["passed"],
+        hidden=data["hidden"],
+        message=sys.intern(message) if data["passed"] else message,
+    )
 
 
 @dataclass(frozen=True)

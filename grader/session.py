@@ -12,7 +12,7 @@ import io
 import json
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -42,7 +42,7 @@ def check_modules(assignment: Assignment, *, public_only: bool = False) -> list[
 def run_session(
     course: Course,
     assignment: Assignment,
-    submissions: Sequence[Submission],
+    submissions: list[Submission | None],
     report: Report,
     *,
     public_only: bool = False,
@@ -50,6 +50,8 @@ def run_session(
     reference_factory: Callable[[Assignment], Any] | None = None,
 ) -> list[str]:
     """Grade `submissions` in this process; return problems found with the checks themselves.
+
+    The list is consumed: each entry is set to None once graded (see `GradingPlugin`).
 
     `reference_factory`, when given, makes the `reference` fixture (the student release replays
     recorded answers); by default it is the assignment's solution module.
@@ -97,7 +99,7 @@ def main() -> int:
             cells=tuple(entry["cells"]),
             error=entry["error"],
         )
-        for entry in job["submissions"]
+        for entry in job.pop("submissions")
     ]
 
     def report(result: SubmissionResult, layers: tuple[str, ...]) -> None:
