@@ -32,7 +32,6 @@ from grader.results import ExerciseResult, SubmissionResult
 from grader.submissions import KINDS, Submission, read_submission
 
 PACKAGED_COURSE = Path(__file__).resolve().parent / "course-data" / COURSE_FILE
-SELF_CHECK_MODULE = "grader.selfcheck"
 
 PASSED = "passed"
 FAILED = "failed"
@@ -162,14 +161,13 @@ def check_file(course: Course, path: Path, exercise: str | None = None) -> FileO
 
     submission = read_submission(path, path.stem)
     assignment = assignment_for(course, submission, exercise)
-    cells = tuple(_without_self_checks(cell) for cell in submission.cells)
     results: list[SubmissionResult] = []
     factory = (lambda chosen: load_replay(course, chosen)) if has_records(course) else None
     try:
         problems = run_session(
             public_course(course),
             assignment,
-            [replace(submission, cells=cells)],
+            [submission],  # self-check cells were blanked when the notebook was read
             lambda result, _layers: results.append(result),
             public_only=True,
             reference_factory=factory,
@@ -257,29 +255,6 @@ def _expand(course: Course, path: Path, shown: str | Path) -> list[Path]:
         names = ", ".join(f"{a.id}.py" for a in course.assignments)
         raise SelfCheckError(f"{shown} holds no assignment file ({names}, or .ipynb).")
     return found
-
-
-def _without_self_checks(cell: str) -> str:
-    """The cell with its self-check statements turned into blank lines (line numbers kept)."""
-    if SELF_CHECK_MODULE not in cell:
-        return cell
-    try:
-        tree = ast.parse(cell)
-    except (SyntaxError, ValueError):
-        return cell
-    lines = cell.split("\n")
-    for node in tree.body:
-        imports = isinstance(node, ast.ImportFrom) and node.module == SELF_CHECK_MODULE
-        calls = (
-            isinstance(node, ast.Expr)
-            and isinstance(node.value, ast.Call)
-            and isinstance(node.value.func, ast.Name)
-            and node.value.func.id == "check"
-        )
-        if imports or calls:
-            end = node.end_lineno or node.lineno
-            lines[node.lineno - 1 : end] = [""] * (end - node.lineno + 1)
-    return "\n".join(lines)
 
 
 def _defined_functions(cells: Sequence[str]) -> set[str]:
