@@ -100,8 +100,10 @@ def same_pair(student: StudentProxy, reference: Any, function: str, *args: Any,
     return got
 
 
-def unchanged_arguments(student: StudentProxy, function: str, *args: Any) -> None:
-    """Calling the function must leave its array arguments as they were."""
+def unchanged_arguments(student: StudentProxy, function: str, *args: Any,
+                        reference: Any = None) -> None:  # fmt: skip
+    """Calling the function must leave its array arguments as they were, and, when `reference` is
+    given, return the reference's answer: not touching the input earns nothing on its own."""
     result = getattr(student, function).with_args(*args)
     call = student.last_call
     for position, (before, after) in enumerate(zip(args, result.args_after or (), strict=False)):
@@ -110,6 +112,16 @@ def unchanged_arguments(student: StudentProxy, function: str, *args: Any) -> Non
         ):
             fail(f"{call} changed its argument number {position + 1} in place; "
                  "compute a new array instead of updating the one you were given.")  # fmt: skip
+    if reference is not None:
+        expected = getattr(reference, function)(*args)
+        require(same_value(result.value, expected, call))
+
+
+def same_value(got: Any, expected: Any, call: str) -> Verdict:
+    """The oracle that fits the reference's answer: a number, or an array (of any nesting)."""
+    if isinstance(expected, (int, float, np.integer, np.floating)):
+        return check_number(got, float(expected), call=call)
+    return check_array(got, np.asarray(expected), call=call)
 
 
 def same_batches(student: StudentProxy, reference: Any, *args: Any) -> None:

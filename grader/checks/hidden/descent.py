@@ -93,10 +93,12 @@ def test_step_integer_lists(student: StudentProxy, reference: ModuleType) -> Non
 
 
 @check("descent_step")
-def test_step_leaves_x_alone(student: StudentProxy, rng: np.random.Generator) -> None:
-    """x and grad are the same after the call."""
+def test_step_leaves_x_alone(
+    student: StudentProxy, reference: ModuleType, rng: np.random.Generator
+) -> None:
+    """x and grad are the same after the call, and the step is right."""
     leaves_arguments_alone(student, "descent_step", (rng.normal(size=3), rng.normal(size=3), 0.1),
-                           ("x", "grad"))  # fmt: skip
+                           ("x", "grad"), reference)  # fmt: skip
 
 
 # --- gradient_descent ------------------------------------------------------------------------
@@ -132,11 +134,14 @@ def test_trajectory_integer_start(student: StudentProxy, reference: ModuleType) 
 
 
 @check("gradient_descent", weight=0.5)
-def test_trajectory_leaves_x0_alone(student: StudentProxy, rng: np.random.Generator) -> None:
-    """x0 is the same after the call (updating a float x0 in place would change it)."""
+def test_trajectory_leaves_x0_alone(
+    student: StudentProxy, reference: ModuleType, rng: np.random.Generator
+) -> None:
+    """x0 is the same after the call (updating a float x0 in place would change it), and the
+    trajectory is right."""
     leaves_arguments_alone(student, "gradient_descent",
                            (BOWL_GRADIENT, rng.uniform(-2, 2, size=3), 0.1, 3),
-                           ("grad_fn", "x0"))  # fmt: skip
+                           ("grad_fn", "x0"), reference)  # fmt: skip
 
 
 # --- learning_rate_regime --------------------------------------------------------------------
@@ -300,11 +305,14 @@ def test_epoch_integer_lists(student: StudentProxy, reference: ModuleType) -> No
 
 
 @check("sgd_epoch")
-def test_epoch_leaves_w_alone(student: StudentProxy, rng: np.random.Generator) -> None:
-    """w, X and y are the same after the call (w -= ... on the given w would change it)."""
+def test_epoch_leaves_w_alone(
+    student: StudentProxy, reference: ModuleType, rng: np.random.Generator
+) -> None:
+    """w, X and y are the same after the call (w -= ... on the given w would change it), and the
+    epoch's result is right."""
     with naming_shape_errors():
         leaves_arguments_alone(student, "sgd_epoch", (*regression(rng, 5, 2), 0.1, 2, 0),
-                               ("w", "X", "y"))  # fmt: skip
+                               ("w", "X", "y"), reference)  # fmt: skip
 
 
 # --- momentum_step ---------------------------------------------------------------------------

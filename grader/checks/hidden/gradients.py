@@ -187,11 +187,11 @@ def test_quadratic_gradient_integer_lists(student: StudentProxy, reference: Modu
 
 @check("quadratic_gradient", weight=0.5)
 def test_quadratic_gradient_leaves_arguments_alone(
-    student: StudentProxy, rng: np.random.Generator
+    student: StudentProxy, reference: ModuleType, rng: np.random.Generator
 ) -> None:
-    """A, b and x are the same after the call (no A += A.T)."""
+    """A, b and x are the same after the call (no A += A.T), and the gradient is right."""
     A, b, x = rng.normal(size=(3, 3)), rng.normal(size=3), rng.normal(size=3)
-    unchanged_arguments(student, "quadratic_gradient", A, b, x)
+    unchanged_arguments(student, "quadratic_gradient", A, b, x, reference=reference)
 
 
 # --- hessian ---------------------------------------------------------------------------------
@@ -254,11 +254,11 @@ def test_directional_derivative_integer_lists(student: StudentProxy, reference: 
 
 @check("directional_derivative", weight=0.5)
 def test_directional_derivative_leaves_arguments_alone(
-    student: StudentProxy, rng: np.random.Generator
+    student: StudentProxy, reference: ModuleType, rng: np.random.Generator
 ) -> None:
-    """grad and v are the same after the call (no v /= norm(v))."""
+    """grad and v are the same after the call (no v /= norm(v)), and the answer is right."""
     unchanged_arguments(student, "directional_derivative", rng.normal(size=3),
-                        rng.normal(size=3) * 4)  # fmt: skip
+                        rng.normal(size=3) * 4, reference=reference)  # fmt: skip
 
 
 # --- steepest_ascent_direction ---------------------------------------------------------------
@@ -286,10 +286,11 @@ def test_steepest_ascent_zero_integer_list(student: StudentProxy, reference: Mod
 
 @check("steepest_ascent_direction")
 def test_steepest_ascent_leaves_gradient_alone(
-    student: StudentProxy, rng: np.random.Generator
+    student: StudentProxy, reference: ModuleType, rng: np.random.Generator
 ) -> None:
-    """grad is the same after the call (no grad /= norm(grad))."""
-    unchanged_arguments(student, "steepest_ascent_direction", rng.normal(size=3) * 2)
+    """grad is the same after the call (no grad /= norm(grad)), and the direction is right."""
+    unchanged_arguments(student, "steepest_ascent_direction", rng.normal(size=3) * 2,
+                        reference=reference)  # fmt: skip
 
 
 # --- classify_stationary_point ---------------------------------------------------------------

@@ -25,7 +25,7 @@ from typing import Any
 import numpy as np
 
 from grader.checking import CheckFailure, fail, require
-from grader.checks.helpers import Wrong
+from grader.checks.helpers import Wrong, same_value
 from grader.oracles.compare import Verdict, check_array, check_label, check_tuple
 from grader.oracles.misconceptions import describe_relation, diagnose, real_array
 from grader.proxy import StudentCallFailed, StudentProxy
@@ -182,8 +182,10 @@ def same_named_pair(student: StudentProxy, reference: ModuleType, function: str,
 
 
 def leaves_arguments_alone(student: StudentProxy, function: str, args: tuple,
-                           names: Sequence[str]) -> None:  # fmt: skip
-    """The call must leave every array argument as it was; `names` are the signature's names."""
+                           names: Sequence[str], reference: Any = None) -> None:  # fmt: skip
+    """The call must leave every array argument as it was (`names` are the signature's names)
+    and, when `reference` is given, return its answer: not touching the input earns nothing on
+    its own."""
     result = getattr(student, function).with_args(*args)
     call = student.last_call
     after = result.args_after or ()
@@ -196,6 +198,8 @@ def leaves_arguments_alone(student: StudentProxy, function: str, args: tuple,
         which = " and ".join(changed)
         fail(f"{call} changed {which} in place; an update such as `{changed[0]} -= ...` writes "
              "into the caller's array: compute a new array instead.")  # fmt: skip
+    if reference is not None:
+        require(same_value(result.value, getattr(reference, function)(*args), call))
 
 
 def plain_inputs(judge: Callable[[tuple], Any], given: tuple, as_floats: tuple,
