@@ -104,7 +104,9 @@ def sign_tol(rng: np.random.Generator) -> float:
 def sign_cases(name: str, rng: np.random.Generator) -> list[tuple[tuple, dict]]:
     """The calls of the interpret_sign check `name`, as (positional, keyword) arguments."""
     if name == "far":
-        return [((float(rng.uniform(0.5, 5)),), {}), ((-int(rng.integers(2, 10)), 1), {})]
+        # 2e-8 is beyond the default tol of 1e-8 but would be within any default tol above 2e-8.
+        return [((float(rng.uniform(0.5, 5)),), {}), ((-int(rng.integers(2, 10)), 1), {}),
+                ((2e-8,), {})]  # fmt: skip
     tol = sign_tol(rng)
     # Each case list holds a label other than "stationary" too, so that a function answering
     # "stationary" whatever d is earns nothing here.
@@ -270,7 +272,7 @@ def labels(student: StudentProxy, reference: ModuleType, name: str,
 def test_interpret_sign_far_from_zero(
     student: StudentProxy, reference: ModuleType, rng: np.random.Generator
 ) -> None:
-    """A clearly positive float with the default tol, a negative int with tol = 1."""
+    """A clearly positive float and 2e-8 with the default tol, a negative int with tol = 1."""
     labels(student, reference, "far", rng)
 
 

@@ -91,6 +91,10 @@ def degenerate_cases(rng: np.random.Generator) -> list[tuple]:
         (rotated(rng, (3.0, -5e-9, 1.0)),),
         ([[2, 0, 0], [0, 0.25, 0], [0, 0, 1]], 0.25),  # a list, as the contract allows
         (np.diag([-1.0, -0.25, -3.0]), 0.25),
+        # One eigenvalue exactly at +-tol beside others beyond the other side: still degenerate,
+        # not a saddle (a saddle needs one beyond tol on each side).
+        (np.diag([0.25, -1.0, -3.0]), 0.25),
+        (np.diag([1.0, -0.25, 2.0]), 0.25),
         (rotated(rng, (2.0, 0.0, -1.0)),),
     ]
 
