@@ -59,3 +59,25 @@ def grade_folder() -> GradeFolder:
 def by_student(result: GradingResult) -> dict:
     """Submissions of a result keyed by student id."""
     return {submission.student: submission for submission in result.submissions}
+
+
+CORPUS_ROOT = REPO / "tests" / "corpus"
+CorpusGrades = Callable[[str], dict]
+
+
+@pytest.fixture(scope="session")
+def corpus_grades() -> CorpusGrades:
+    """Grades of `tests/corpus/<assignment>/`, each corpus graded once per test session by the
+    real engine (public and hidden checks, full sandbox): assignment id -> {student: result}."""
+    graded: dict[str, dict] = {}
+
+    def get(assignment_id: str) -> dict:
+        if assignment_id not in graded:
+            course = load_course(REPO / "course.toml")
+            assignment = course.assignment(assignment_id)
+            folder = CORPUS_ROOT / assignment_id
+            result = grade(course, assignment, discover(folder, assignment_id), jobs=2)
+            graded[assignment_id] = by_student(result)
+        return graded[assignment_id]
+
+    return get

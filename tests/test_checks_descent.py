@@ -1,10 +1,7 @@
-"""The checks of assignment `descent`, judged by a corpus of submissions graded in one run.
+"""The inputs the checks of assignment `descent` rely on.
 
-`tests/corpus/descent/correct_*.py` are right in different ways and must score full marks. Each
-`wrong_*.py` is the reference solution with one mistake; its docstring says which exercises the
-mistake breaks (`Breaks: a, b`) and what the failing messages must say (`Named in a: words`).
-Every other exercise must keep full marks. The remaining tests pin the inputs the checks rely on:
-that every known wrong formula gives another answer there, so that each can be caught and named.
+The corpus (`tests/corpus/descent/`) is judged in `tests/test_corpus.py`. Here: on the checks'
+inputs, every known wrong formula gives another answer, so that each can be caught and named.
 """
 
 from __future__ import annotations
@@ -20,11 +17,7 @@ import numpy as np
 import pytest
 
 from grader.checks.known import descent as known
-from grader.course import load_course
-from grader.grading import grade
 from grader.oracles.compare import Verdict
-from grader.results import SubmissionResult
-from grader.submissions import discover
 
 with warnings.catch_warnings():
     # the check marker is registered in grading sessions only (grader/checks/pytest.ini)
@@ -32,11 +25,6 @@ with warnings.catch_warnings():
     from grader.checks.hidden import descent as hidden
 
 REPO = Path(__file__).resolve().parent.parent
-CORPUS = REPO / "tests" / "corpus" / "descent"
-COURSE = load_course(REPO / "course.toml")
-EXERCISES = [exercise.id for exercise in COURSE.assignment("descent").exercises]
-CORRECT = sorted(path.stem for path in CORPUS.glob("correct_*.py"))
-WRONG = sorted(path.stem for path in CORPUS.glob("wrong_*.py"))
 
 
 def load_solution() -> ModuleType:
@@ -51,106 +39,7 @@ def load_solution() -> ModuleType:
 SOLUTION = load_solution()
 
 
-@pytest.fixture(scope="module")
-def graded() -> dict[str, SubmissionResult]:
-    """Every corpus submission graded by the real engine, public and hidden checks, in one run."""
-    assignment = COURSE.assignment("descent")
-    result = grade(COURSE, assignment, discover(CORPUS, assignment.id), jobs=2)
-    return {submission.student: submission for submission in result.submissions}
-
-
-def declared(student: str) -> tuple[set[str], dict[str, str]]:
-    """The exercises a corpus file says it breaks, and the words each one's message must hold."""
-    docstring = ast.get_docstring(ast.parse((CORPUS / f"{student}.py").read_text())) or ""
-    broken: set[str] = set()
-    named: dict[str, str] = {}
-    for line in docstring.splitlines():
-        if line.startswith("Breaks:"):
-            broken = {name.strip() for name in line.removeprefix("Breaks:").split(",")}
-        elif line.startswith("Named in "):
-            exercises, words = line.removeprefix("Named in ").split(":", 1)
-            named.update({name.strip(): words.strip() for name in exercises.split(",")})
-    assert broken and set(named) <= broken <= set(EXERCISES), f"{student}: bad docstring"
-    return broken, named
-
-
-def failing_messages(result: SubmissionResult, exercise: str) -> list[str]:
-    return [check.message for check in result.exercises[exercise].checks if not check.passed]
-
-
-def test_corpus_covers_the_misconceptions() -> None:
-    """The issue's and CURRICULUM.md's misconceptions for this assignment, each in a file."""
-    assert len(CORRECT) >= 3
-    expected = {
-        "wrong_step_ascent", "wrong_trajectory_ascent", "wrong_momentum_ascent",
-        "wrong_trajectory_aliased", "wrong_regime_strict_one", "wrong_regime_strict_two",
-        "wrong_stable_smallest", "wrong_stable_trace", "wrong_stable_diagonal",
-        "wrong_stable_no_factor_two", "wrong_mse_no_factor_two", "wrong_mse_no_mean",
-        "wrong_mse_not_transposed", "wrong_mse_column", "wrong_batches_legacy_seed",
-        "wrong_batches_unshuffled", "wrong_batches_sorted", "wrong_batches_drop_last",
-        "wrong_batches_lists", "wrong_momentum_convention", "wrong_momentum_lr_inside",
-        "wrong_momentum_beta_on_grad", "wrong_momentum_swapped", "wrong_step_in_place",
-        "wrong_trajectory_x0_in_place", "wrong_epoch_in_place", "wrong_momentum_velocity_in_place",
-    }  # fmt: skip
-    assert expected <= set(WRONG)
-
-
-@pytest.mark.parametrize("student", CORRECT)
-def test_correct_submissions_score_full_marks(graded, student: str) -> None:
-    result = graded[student]
-    assert result.error is None
-    failures = {e: failing_messages(result, e) for e in EXERCISES if failing_messages(result, e)}
-    assert failures == {}
-    assert result.points == result.max_points
-
-
-@pytest.mark.parametrize("student", WRONG)
-def test_each_mistake_costs_exactly_the_exercises_it_breaks(graded, student: str) -> None:
-    result = graded[student]
-    broken, _ = declared(student)
-    assert result.error is None
-    lost = {e for e, exercise in result.exercises.items() if exercise.points < exercise.max_points}
-    assert lost == broken
-
-
-@pytest.mark.parametrize("student", WRONG)
-def test_the_failing_message_names_the_mistake(graded, student: str) -> None:
-    _, named = declared(student)
-    for exercise, words in named.items():
-        messages = failing_messages(graded[student], exercise)
-        assert any(words.lower() in message.lower() for message in messages), (exercise, messages)
-
-
-@pytest.mark.parametrize("student", CORRECT + WRONG)
-def test_public_failures_also_fail_a_hidden_check(graded, student: str) -> None:
-    """Whatever a public check catches, a hidden check of the same exercise catches too."""
-    for exercise in graded[student].exercises.values():
-        public = [c for c in exercise.checks if not c.hidden and not c.passed]
-        hidden_failed = [c for c in exercise.checks if c.hidden and not c.passed]
-        assert not public or hidden_failed, (exercise.exercise, public)
-
-
-@pytest.mark.parametrize("student", WRONG)
-def test_messages_are_plain_sentences(graded, student: str) -> None:
-    """No traceback, no fault of a check, and each message short enough to read."""
-    for exercise in EXERCISES:
-        for message in failing_messages(graded[student], exercise):
-            assert "Traceback" not in message
-            assert "could not judge" not in message
-            assert len(message) < 700
-            assert message.rstrip().endswith(".")
-
-
-def test_partial_credit_is_shared_by_weight(graded) -> None:
-    """Every exercise has a public check and several hidden ones; their shares add up."""
-    result = graded[CORRECT[0]]
-    for exercise in result.exercises.values():
-        assert sum(c.max_points for c in exercise.checks) == pytest.approx(exercise.max_points)
-        assert sum(not c.hidden for c in exercise.checks) == 1
-        assert sum(c.hidden for c in exercise.checks) >= 2
-
-
-def test_in_place_mistakes_keep_the_other_checks_of_their_exercise(graded) -> None:
+def test_in_place_mistakes_keep_the_other_checks_of_their_exercise(corpus_grades) -> None:
     """Changing an argument costs the in-place check alone: the values are right."""
     for student, exercise in (
         ("wrong_step_in_place", "descent_step"),
@@ -158,7 +47,8 @@ def test_in_place_mistakes_keep_the_other_checks_of_their_exercise(graded) -> No
         ("wrong_epoch_in_place", "sgd_epoch"),
         ("wrong_momentum_velocity_in_place", "momentum_step"),
     ):
-        failed = [c.name for c in graded[student].exercises[exercise].checks if not c.passed]
+        checks = corpus_grades("descent")[student].exercises[exercise].checks
+        failed = [c.name for c in checks if not c.passed]
         assert len(failed) == 1 and "alone" in failed[0], (student, failed)
 
 
