@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
@@ -165,3 +168,40 @@ def test_many_workers_in_a_row_each_start(use_bubblewrap):
         assert answers == [2 * n for n in range(100)]
     finally:
         started.close()
+
+
+PROBE = """
+import sys
+sys.path.append({site!r})
+from grader.sandbox.launcher import Template
+from grader.sandbox.runner import RunLimits, SubmissionRunner
+
+template = Template()
+try:
+    source = "import gradkit_probe\\ndef where():\\n    return gradkit_probe.NAME\\n"
+    limits = RunLimits(2.0, 20.0, 256)
+    run = SubmissionRunner(template, [source], "student.py", notebook=False, limits=limits)
+    report = run.load()
+    print(report.errors or run.call("where").value)
+    run.close()
+finally:
+    template.close()
+"""
+
+
+def test_libraries_under_tmp_stay_visible(tmp_path):
+    """A virtual environment under /tmp (a CI checkout there) is bound on top of the sandbox's
+    own /tmp, not hidden by it."""
+    site = Path("/tmp") / f"gradkit-site-{os.getpid()}" / "site-packages"
+    site.mkdir(parents=True)
+    try:
+        (site / "gradkit_probe.py").write_text("NAME = 'found'\n")
+        site.chmod(0o755)
+        site.parent.chmod(0o755)
+        done = subprocess.run(
+            [sys.executable, "-c", PROBE.format(site=str(site))],
+            capture_output=True, text=True, timeout=120, check=False,
+        )  # fmt: skip
+        assert done.stdout.strip() == "found", done.stdout + done.stderr
+    finally:
+        shutil.rmtree(site.parent)

@@ -215,6 +215,9 @@ def _bubblewrap_arguments() -> list[str]:
     for config_file in ("/etc/ld.so.cache", "/etc/localtime"):
         if os.path.exists(config_file):
             arguments += ["--ro-bind", config_file, config_file]
+    # The only writable place, small; the template wipes it after every worker. Mounted before
+    # the binds: a virtual environment under /tmp (a CI checkout) must stay visible on top of it.
+    arguments += ["--size", str(SCRATCH_MB * 1024 * 1024), "--tmpfs", "/tmp"]
     prefix = os.path.realpath(sys.base_prefix)
     binds = [] if prefix.startswith("/usr/") else [prefix]
     binds += [folder for folder in _site_dirs() if not folder.startswith(("/usr/", prefix + "/"))]
@@ -230,8 +233,6 @@ def _bubblewrap_arguments() -> list[str]:
             # An installed grader holds the checks; the sandbox package is bound on its own below.
             arguments += ["--tmpfs", str(installed)]
     arguments += ["--ro-bind", str(SANDBOX_PACKAGE), f"{INSIDE_ROOT}/{INSIDE_PACKAGE}"]
-    # The only writable place, small; the template wipes it after every worker.
-    arguments += ["--size", str(SCRATCH_MB * 1024 * 1024), "--tmpfs", "/tmp"]
     arguments += ["--remount-ro", "/", "--chdir", "/tmp"]
     for name, value in ENVIRONMENT.items():
         arguments += ["--setenv", name, value]
