@@ -47,10 +47,10 @@ FAR_POINT = 1000  # an int, which must not truncate x + h
 # all give other answers than the tangent line.
 BELOW = scalar_function("x**3 + sin(x) - 2")
 BELOW_SLOPE = scalar_function("3*x**2 + cos(x)", label="df(x) = 3*x**2 + cos(x)")
-FIRST_STEPS = geometric_steps(1e-1, 1e-4, 4)
+FIRST_STEPS = geometric_steps(1e-1, 1e-4, 3)
 # The second difference divides rounding errors by h**2: below about 1e-3 they would blur the
 # order of its truncation error.
-SECOND_STEPS = geometric_steps(1e-1, 1e-3, 4)
+SECOND_STEPS = geometric_steps(1e-1, 1e-3, 3)
 STEPS = {"forward_difference": FIRST_STEPS, "central_difference": FIRST_STEPS,
          "second_derivative": SECOND_STEPS}  # fmt: skip
 
