@@ -85,9 +85,9 @@ def build_notebook(assignment: Assignment) -> NotebookNode:
         _code("plot", PLOT_CODE),
     ]
     cells.insert(1, _markdown("how-to", HOW_TO))
-    setup = [_segment(source, node) for node in tree.body if not _is_def_or_docstring(node)]
+    setup = _setup_code(source, [node for node in tree.body if not _is_def_or_docstring(node)])
     if setup:
-        cells.append(_code("setup", "\n".join(setup)))
+        cells.append(_code("setup", setup))
     for node in tree.body:
         if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
             continue
@@ -232,6 +232,17 @@ def _markdown(cell_id: str, text: str) -> NotebookNode:
     cell = nbformat.v4.new_markdown_cell(text)
     cell.id = cell_id
     return cell
+
+
+def _setup_code(source: str, nodes: list[ast.stmt]) -> str:
+    """The module's statements other than functions, with the blank lines that separate them in
+    the module kept (so import groups stay as isort and ruff want them)."""
+    lines: list[str] = []
+    for previous, node in zip([None, *nodes], nodes, strict=False):
+        if previous is not None and node.lineno > (previous.end_lineno or previous.lineno) + 1:
+            lines.append("")
+        lines.append(_segment(source, node))
+    return "\n".join(lines)
 
 
 def _code(cell_id: str, code: str) -> NotebookNode:
