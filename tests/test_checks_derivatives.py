@@ -82,3 +82,37 @@ def test_every_sign_mistake_gets_some_case_wrong(seed: int) -> None:
 
 def _reference_sign(d: float, tol: float = 1e-8) -> str:
     return "increasing" if d > tol else "decreasing" if d < -tol else "stationary"
+
+
+class _Reference:
+    """The contract's finite differences, as the known mistakes compute them, with its defaults."""
+
+    forward_difference = staticmethod(lambda f, x, h=1e-6: known._forward(f, x, h))
+    central_difference = staticmethod(lambda f, x, h=1e-5: known._central(f, x, h))
+    second_derivative = staticmethod(lambda f, x, h=1e-4: known._second(f, x, h))
+
+
+@pytest.mark.parametrize("seed", range(5))
+@pytest.mark.parametrize(
+    "function", ["forward_difference", "central_difference", "second_derivative"]
+)
+def test_every_other_default_step_differs_where_the_default_is_checked(
+    seed: int, function: str
+) -> None:
+    """At the default-step check's point, an answer at any other usual step is more than the
+    method's rounding error away from the right one, and closest to the reference at its own
+    step (sometimes tied, bit for bit, with another): so it fails, and the steps named include
+    the one used."""
+    x = hidden.steep_point(np.random.default_rng(seed))
+    default = known.DEFAULT_STEP[function]
+    for h in known.OTHER_STEPS:
+        if h == default:
+            continue
+        got = getattr(_Reference, function)(hidden.STEEP, x, h=h)
+        assert known.step_distance(got, _Reference, function, hidden.STEEP, x, default) > 1
+        distances = {
+            step: known.step_distance(got, _Reference, function, hidden.STEEP, x, step)
+            for step in known.OTHER_STEPS
+            if step != default
+        }
+        assert distances[h] == min(distances.values())

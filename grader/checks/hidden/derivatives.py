@@ -24,6 +24,7 @@ from grader.checks.known.derivatives import (
     SIGNS,
     TANGENT_MISTAKES,
     converges,
+    same_default_step,
     same_derivative_text,
     same_difference,
     same_labels,
@@ -43,6 +44,9 @@ SMOOTH = scalar_function("exp(x) + sin(x)")
 # correct central difference here, the method's own tolerance does not.
 FAR = scalar_function("sin(x) + x**2/1000")
 FAR_POINT = 1000  # an int, which must not truncate x + h
+# Near x = 0.1 its truncation error at each contract's default step is far above the rounding
+# error at any other usual step, so a different default step gives another answer.
+STEEP = scalar_function("exp(8*x)")
 # f < 0 < f' on [0.3, 0.9] and at x = -1, so that a dropped f(x), a sign flip and f(x + delta_x)
 # all give other answers than the tangent line.
 BELOW = scalar_function("x**3 + sin(x) - 2")
@@ -94,6 +98,11 @@ def tangent_points(rng: np.random.Generator) -> list[tuple[float, float]]:
         (float(rng.uniform(0.3, 0.9)), float(rng.uniform(0.2, 0.4))),
         (float(rng.uniform(0.3, 0.9)), float(-rng.uniform(0.05, 0.12))),
     ]
+
+
+def steep_point(rng: np.random.Generator) -> float:
+    """Where STEEP tells the default steps apart."""
+    return float(rng.uniform(0.05, 0.15))
 
 
 def sign_tol(rng: np.random.Generator) -> float:
@@ -175,8 +184,8 @@ def test_tangent_estimate_int_arguments(student: StudentProxy, reference: Module
 
 
 # --- forward_difference, central_difference, second_derivative -------------------------------
-# The same three checks for each: h = 0.1 at a random point, the default step at x = 1000 given
-# as an int, and the order of accuracy over h from 1e-1 down.
+# The same four checks for each: h = 0.1 at a random point, the default step at x = 1000 given
+# as an int, the default step where it shows, and the order of accuracy over h from 1e-1 down.
 
 
 def large_step(student: StudentProxy, reference: ModuleType, function: str,
@@ -190,6 +199,13 @@ def near_1000(student: StudentProxy, reference: ModuleType, function: str) -> No
     """The default step at the int x = 1000."""
     same_difference(student, reference, function, FAR, FAR_POINT,
                     wrong=DIFFERENCE_MISTAKES[function])  # fmt: skip
+
+
+def default_step(student: StudentProxy, reference: ModuleType, function: str,
+                 rng: np.random.Generator) -> None:  # fmt: skip
+    """No h given, near x = 0.1: the contract's default step, not another."""
+    same_default_step(student, reference, function, STEEP, steep_point(rng),
+                      wrong=DIFFERENCE_MISTAKES[function])  # fmt: skip
 
 
 def order(student: StudentProxy, function: str, rng: np.random.Generator) -> None:
@@ -212,6 +228,14 @@ def test_forward_difference_near_1000(student: StudentProxy, reference: ModuleTy
     near_1000(student, reference, "forward_difference")
 
 
+@check("forward_difference")
+def test_forward_difference_default_step(
+    student: StudentProxy, reference: ModuleType, rng: np.random.Generator
+) -> None:
+    """No h given: the contract's default step, where another one gives another answer."""
+    default_step(student, reference, "forward_difference", rng)
+
+
 @check("forward_difference", weight=1.5)
 def test_forward_difference_first_order(student: StudentProxy, rng: np.random.Generator) -> None:
     """The error shrinks like h as h goes from 1e-1 to 1e-4."""
@@ -232,6 +256,14 @@ def test_central_difference_near_1000(student: StudentProxy, reference: ModuleTy
     near_1000(student, reference, "central_difference")
 
 
+@check("central_difference")
+def test_central_difference_default_step(
+    student: StudentProxy, reference: ModuleType, rng: np.random.Generator
+) -> None:
+    """No h given: the contract's default step, where another one gives another answer."""
+    default_step(student, reference, "central_difference", rng)
+
+
 @check("central_difference", weight=1.5)
 def test_central_difference_second_order(student: StudentProxy, rng: np.random.Generator) -> None:
     """The error shrinks like h**2 as h goes from 1e-1 to 1e-4."""
@@ -250,6 +282,14 @@ def test_second_derivative_large_step(
 def test_second_derivative_near_1000(student: StudentProxy, reference: ModuleType) -> None:
     """The default step at x = 1000 (an int), where rounding is divided by h**2."""
     near_1000(student, reference, "second_derivative")
+
+
+@check("second_derivative")
+def test_second_derivative_default_step(
+    student: StudentProxy, reference: ModuleType, rng: np.random.Generator
+) -> None:
+    """No h given: the contract's default step, where another one gives another answer."""
+    default_step(student, reference, "second_derivative", rng)
 
 
 @check("second_derivative", weight=1.5)

@@ -6,6 +6,8 @@ contract's default steps included). Judges:
 
 - `same_difference`: a finite difference against the reference's same formula at the same step,
   within the method's rounding error, with a word on how often f was evaluated when that helps;
+- `same_default_step`: the same at the contract's default step, naming the step used when another
+  default explains the answer;
 - `converges`: the error of a finite difference against the exact derivative over several steps
   must shrink with the method's order, and a wrong order names the formula that explains it;
 - `same_labels`: several labels of `interpret_sign`, naming the mistake that gives all of them;
@@ -34,6 +36,7 @@ from grader.oracles.finite_difference import (
     Smoothness,
     check_convergence_order,
     check_fd,
+    fd_tolerance,
     smoothness,
 )
 from grader.oracles.misconceptions import diagnose
@@ -57,6 +60,8 @@ NEEDS = {
     "second_derivative": "f(x + h), f(x) and f(x - h)",
 }
 TRUNCATING = "an integer x silently truncating x + h"
+# Defaults a student may put in place of the contract's (another exercise's, sqrt(eps), ...).
+OTHER_STEPS = (1e-3, 1e-4, 1e-5, 1e-6, 1e-7, 1e-8)
 # A wrong formula closer than this to the right answer (relatively) is not named: it is a guess.
 SEPARATION = 1e-4
 
@@ -230,6 +235,13 @@ SIGN_MISTAKES: dict[str, Callable[..., str]] = {
         lambda d, tol=SIGN_TOL: _rule(d, tol, up=0.0, down=-tol)
     ),
     "d < tol where d < -tol is asked": lambda d, tol=SIGN_TOL: _rule(d, tol, up=tol, down=tol),
+    # Any default between 2e-8 and 0.5 gives the same labels on the checks' cases as these two.
+    "a default tol larger than the contract's 1e-8": (
+        lambda d, tol=1e-6: _rule(d, tol, up=tol, down=-tol)
+    ),
+    "a default tol smaller than the contract's 1e-8": (
+        lambda d, tol=1e-10: _rule(d, tol, up=tol, down=-tol)
+    ),
 }
 
 
@@ -405,6 +417,52 @@ def same_difference(student: StudentProxy, reference: ModuleType, function: str,
         fail(verdict.message + evaluation_hint(function, result.evaluations))
     require(named)
     return result.value
+
+
+def step_distance(got: Any, reference: ModuleType, function: str, f: SymbolicFunction, x: float,
+                  h: float) -> float:  # fmt: skip
+    """How far `got` is from the reference's `function(f, x, h=h)`, in units of the method's
+    rounding error there (at most 1: the same answer)."""
+    expected = getattr(reference, function)(f, x, h=h)
+    tolerance = fd_tolerance(METHOD[function], h=h, x=float(x), bounds=bounds_near(f, x, h))
+    return abs(float(got) - float(expected)) / tolerance
+
+
+def same_default_step(student: StudentProxy, reference: ModuleType, function: str,
+                      f: SymbolicFunction, x: float, *,
+                      wrong: Wrong | None = None) -> None:  # fmt: skip
+    """`function(f, x)` without h: the reference's answer at the contract's default step.
+
+    f and x are chosen so that the truncation error at the default step is far above the rounding
+    error at any step in `OTHER_STEPS`: each other default gives another answer. The message names
+    the step that explains the student's answer best, if any does (a step of 1e-7 explains an
+    answer at 1e-6 too, within its larger rounding error, but less closely).
+    """
+    result = getattr(student, function).call(f, x)
+    call = student.last_call
+    expected = getattr(reference, function)(f, x)
+    step, method = DEFAULT_STEP[function], METHOD[function]
+    verdict = check_fd(result.value, expected, call=call, method=method, h=step, x=float(x),
+                       bounds=bounds_near(f, x, step))  # fmt: skip
+    if verdict.ok:
+        return
+    named = explain(verdict, result.value, expected, telling(wrong, (f, x), {}, expected), (f, x),
+                    {})  # fmt: skip
+    if named.message != verdict.message:
+        require(named)
+    if is_real_number(result.value) and math.isfinite(float(result.value)):
+        distances = {
+            h: step_distance(result.value, reference, function, f, x, h)
+            for h in OTHER_STEPS
+            if h != step
+        }
+        closest = min(distances.values())
+        if closest <= 1:
+            # Two steps can give bit for bit the same quotient: name both then.
+            steps = " or ".join(f"{h:g}" for h, d in distances.items() if d == closest)
+            fail(f"{verdict.message} This looks like a default step h = {steps} instead of "
+                 f"the contract's h = {step:g}.")  # fmt: skip
+    fail(verdict.message + evaluation_hint(function, result.evaluations))
 
 
 def converges(student: StudentProxy, function: str, f: SymbolicFunction, x: float,
