@@ -5,10 +5,10 @@ in place, exact shapes, the vocabulary and its boundaries (d exactly at tol and 
 inputs on which the known wrong formulas all give different answers (h = 0.1 for finite
 differences, a point where f < 0 < f' for the tangent line, an expression in two variables for
 `symbolic_derivative`). Finite differences are judged against the reference's same formula within
-the method's rounding error (a correct difference at x = 1000 passes), and by their convergence
-order against the exact derivative. The wrong formulas and judges are in
-`grader.checks.known.derivatives`; the input draws are functions here so that tests can replay
-them.
+the method's rounding error (a correct difference at x = 1000 passes), at the contract's default
+step where another step would show, and by their convergence order against the exact
+derivative. The wrong formulas and judges are in `grader.checks.known.derivatives`; the input
+draws are functions here so that tests can replay them.
 """
 
 from types import ModuleType
