@@ -124,6 +124,38 @@ def same_value(got: Any, expected: Any, call: str) -> Verdict:
     return check_array(got, np.asarray(expected), call=call)
 
 
+def same_labels(student: StudentProxy, reference: Any, function: str,
+                cases: Sequence[tuple[tuple, dict]], *, vocabulary: tuple[str, ...],
+                wrong: Wrong | None = None) -> None:  # fmt: skip
+    """A label for each case, given as (positional arguments, keyword arguments).
+
+    A wrong one names every mistake that gives all the answers the student gave: one label alone
+    fits too many mistakes, and where two mistakes agree on every case (d == tol says 'increasing'
+    both for `d >= tol` and for `d > 0`) naming one would be a guess.
+    """
+    answers, failure = [], None
+    for args, kwargs in cases:
+        got = getattr(student, function)(*args, **kwargs)
+        expected = getattr(reference, function)(*args, **kwargs)
+        verdict = check_label(got, expected, call=student.last_call, vocabulary=vocabulary)
+        answers.append(got)
+        if failure is None and not verdict.ok:
+            failure = verdict
+    if failure is None:
+        return
+    matches = [
+        name
+        for name, formula in (wrong or {}).items()
+        if all(
+            formula(*args, **kwargs) == got
+            for (args, kwargs), got in zip(cases, answers, strict=True)
+        )
+    ]
+    if matches:
+        fail(f"{failure.message} This looks like {'; or '.join(matches)}.")
+    fail(failure.message)
+
+
 def same_batches(student: StudentProxy, reference: Any, *args: Any) -> None:
     """`minibatches`: a list of integer arrays equal, batch by batch, to the reference's."""
     got = student.minibatches(*args)

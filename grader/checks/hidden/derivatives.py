@@ -16,7 +16,7 @@ from types import ModuleType
 import numpy as np
 
 from grader.checking import check
-from grader.checks.helpers import same_array, same_number, unchanged_arguments
+from grader.checks.helpers import same_array, same_labels, same_number, unchanged_arguments
 from grader.checks.known.derivatives import (
     DERIVATIVE_MISTAKES,
     DIFFERENCE_MISTAKES,
@@ -27,7 +27,6 @@ from grader.checks.known.derivatives import (
     same_default_step,
     same_derivative_text,
     same_difference,
-    same_labels,
     symbolic_mistakes,
 )
 from grader.oracles.finite_difference import geometric_steps

@@ -10,12 +10,11 @@ contract's default steps included). Judges:
   default explains the answer;
 - `converges`: the error of a finite difference against the exact derivative over several steps
   must shrink with the method's order, and a wrong order names the formula that explains it;
-- `same_labels`: several labels of `interpret_sign`, naming the mistake that gives all of them;
 - `same_derivative_text`: `symbolic_derivative`'s string against the reference's over any set of
   variables, naming a wrong answer it is equivalent to (judged once per distinct string).
 
-`same_labels` and `same_derivative_text` are generic; they could move to
-`grader.checks.helpers` if other assignments want them.
+`same_derivative_text` is generic; it could move to
+`grader.checks.helpers` if other assignments want it.
 """
 
 from __future__ import annotations
@@ -31,7 +30,7 @@ import sympy
 
 from grader.checking import fail, require
 from grader.checks.helpers import Wrong, explain
-from grader.oracles.compare import Verdict, check_label, check_number
+from grader.oracles.compare import Verdict, check_number
 from grader.oracles.finite_difference import (
     Smoothness,
     check_convergence_order,
@@ -488,35 +487,3 @@ def converges(student: StudentProxy, function: str, f: SymbolicFunction, x: floa
         if all(diagnose(got, {name: value}) for got, value in zip(answers, values, strict=True)):
             fail(f"{verdict.message} This looks like {name}.")
     fail(verdict.message + (evaluation_hint(function, 0) if evaluations == 0 else ""))
-
-
-def same_labels(student: StudentProxy, reference: ModuleType, function: str,
-                cases: Sequence[tuple[tuple, dict]], *, vocabulary: tuple[str, ...],
-                wrong: Mapping[str, Callable[..., str]] | None = None) -> None:  # fmt: skip
-    """A label for each case (positional and keyword arguments).
-
-    A wrong one names every mistake that gives all the answers the student gave: one label alone
-    fits too many mistakes, and where two mistakes agree on every case (d == tol says 'increasing'
-    both for `d >= tol` and for `d > 0`) naming one would be a guess.
-    """
-    answers, failure = [], None
-    for args, kwargs in cases:
-        got = getattr(student, function)(*args, **kwargs)
-        expected = getattr(reference, function)(*args, **kwargs)
-        verdict = check_label(got, expected, call=student.last_call, vocabulary=vocabulary)
-        answers.append(got)
-        if failure is None and not verdict.ok:
-            failure = verdict
-    if failure is None:
-        return
-    matches = [
-        name
-        for name, formula in (wrong or {}).items()
-        if all(
-            formula(*args, **kwargs) == got
-            for (args, kwargs), got in zip(cases, answers, strict=True)
-        )
-    ]
-    if matches:
-        fail(f"{failure.message} This looks like {'; or '.join(matches)}.")
-    fail(failure.message)

@@ -26,7 +26,8 @@ import numpy as np
 
 from grader.checking import CheckFailure, fail, require
 from grader.checks.helpers import Wrong, same_value
-from grader.oracles.compare import Verdict, check_array, check_label, check_tuple
+from grader.checks.helpers import same_labels as labels
+from grader.oracles.compare import Verdict, check_array, check_tuple
 from grader.oracles.misconceptions import describe_relation, diagnose, real_array
 from grader.proxy import StudentCallFailed, StudentProxy
 
@@ -93,27 +94,9 @@ def same_trajectory(student: StudentProxy, reference: ModuleType, args: tuple, *
 def same_labels(student: StudentProxy, reference: ModuleType, function: str,
                 cases: Sequence[tuple], *, vocabulary: tuple[str, ...] = REGIMES,
                 wrong: Wrong | None = None) -> None:  # fmt: skip
-    """A label for each case (positional arguments); a wrong one names the mistake that gives
-    every answer the student gave, when exactly one does (a few labels match several mistakes by
-    chance, and a guess would mislead)."""
-    answers, failure = [], None
-    for args in cases:
-        got = getattr(student, function)(*args)
-        expected = getattr(reference, function)(*args)
-        verdict = check_label(got, expected, call=student.last_call, vocabulary=vocabulary)
-        answers.append(got)
-        if failure is None and not verdict.ok:
-            failure = verdict
-    if failure is None:
-        return
-    matches = [
-        name
-        for name, formula in (wrong or {}).items()
-        if all(formula(*args) == got for args, got in zip(cases, answers, strict=True))
-    ]
-    if len(matches) == 1:
-        fail(f"{failure.message} This looks like {matches[0]}.")
-    fail(failure.message)
+    """`grader.checks.helpers.same_labels` for cases of positional arguments only."""
+    labels(student, reference, function, [(args, {}) for args in cases], vocabulary=vocabulary,
+           wrong=wrong)  # fmt: skip
 
 
 def same_minibatches(student: StudentProxy, reference: ModuleType, n_samples: int,

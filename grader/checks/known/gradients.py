@@ -14,7 +14,7 @@ contract's defaults included), so the helpers' `wrong=` diagnosis can name it. J
 - `plain_inputs`: a call on int or list input that, when it fails, is retried on float arrays.
 
 Generic helpers that could move to `grader.checks.helpers` if other assignments want them:
-`box_bounds` (smoothness of a function of several variables), `same_labels`, `plain_inputs`,
+`box_bounds` (smoothness of a function of several variables), `plain_inputs`,
 `candidate_values` and `name_mistakes` (every matching mistake named, not only the first).
 """
 
@@ -31,7 +31,8 @@ import sympy
 
 from grader.checking import CheckFailure, fail, require
 from grader.checks.helpers import Wrong, explain
-from grader.oracles.compare import Verdict, check_array, check_label, check_number
+from grader.checks.helpers import same_labels as labels
+from grader.oracles.compare import Verdict, check_array, check_number
 from grader.oracles.finite_difference import Smoothness, check_fd, fd_tolerance
 from grader.oracles.misconceptions import diagnose, with_hint
 from grader.proxy import StudentProxy
@@ -262,22 +263,9 @@ def same_direction(student: StudentProxy, reference: ModuleType, grad: Any, *,
 def same_labels(student: StudentProxy, reference: ModuleType, function: str,
                 cases: Sequence[tuple], *, vocabulary: tuple[str, ...],
                 wrong: Wrong | None = None) -> None:  # fmt: skip
-    """A label for each case (positional arguments); a wrong one names the mistake, if any, that
-    gives every answer the student gave (one label alone matches too many mistakes by chance)."""
-    answers, failure = [], None
-    for args in cases:
-        got = getattr(student, function)(*args)
-        expected = getattr(reference, function)(*args)
-        verdict = check_label(got, expected, call=student.last_call, vocabulary=vocabulary)
-        answers.append(got)
-        if failure is None and not verdict.ok:
-            failure = verdict
-    if failure is None:
-        return
-    for name, formula in (wrong or {}).items():
-        if all(formula(*args) == got for args, got in zip(cases, answers, strict=True)):
-            fail(f"{failure.message} This looks like {name}.")
-    fail(failure.message)
+    """`grader.checks.helpers.same_labels` for cases of positional arguments only."""
+    labels(student, reference, function, [(args, {}) for args in cases], vocabulary=vocabulary,
+           wrong=wrong)  # fmt: skip
 
 
 def plain_inputs(judge: Callable[[tuple], Any], given: tuple, floats: tuple, advice: str) -> None:
