@@ -10,11 +10,16 @@ import argparse
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from grader import __version__
+
+if TYPE_CHECKING:
+    from grader.course import Assignment
+    from grader.results import GradingResult
 
 USAGE_ERROR = 2
 
@@ -39,21 +44,34 @@ def build_parser() -> argparse.ArgumentParser:
     )
     grade.add_argument(
         "submissions",
+        nargs="?",
         metavar="SUBMISSIONS",
         help="a folder of <student>.py/.ipynb files or <student>/<assignment>.py folders, "
         "or a single file",
     )
     grade.add_argument(
+        "--nbgrader",
+        metavar="COURSE_DIR",
+        help="grade COURSE_DIR/submitted/<student>/<ID>/ instead, and write the scores and "
+        "feedback into its nbgrader gradebook",
+    )
+    grade.add_argument(
         "--assignment", required=True, metavar="ID", help="assignment id in course.toml"
     )
     grade.add_argument(
-        "--out", required=True, metavar="DIR", help="folder for grades.json and grades.csv"
+        "--out",
+        metavar="DIR",
+        help="folder for grades.json and grades.csv (with --nbgrader, default "
+        "COURSE_DIR/grades/ID)",
     )
     grade.add_argument("--course", metavar="PATH", help="course.toml (default: ./course.toml)")
     grade.add_argument(
         "--jobs", type=int, metavar="N", help="parallel sandboxes (default: the number of cores)"
     )
     add_student_commands(commands)
+    from grader.cli_nbgrader import add_nbgrader_command
+
+    add_nbgrader_command(commands)
     return parser
 
 
@@ -113,26 +131,25 @@ def run_grade(arguments: argparse.Namespace, console: Console) -> int:
     """`grader grade`: discover, grade with a progress bar, write the reports, show the summary."""
     from grader.course import CourseError, find_course, load_course
     from grader.grading import GradingError, grade
-    from grader.reports.grades import write_grades
-    from grader.reports.summary import render_summary
     from grader.submissions import SubmissionsError, discover
 
     if arguments.jobs is not None and arguments.jobs < 1:
         raise UsageError("--jobs must be a whole number of at least 1.")
+    if arguments.nbgrader is not None:
+        from grader.cli_nbgrader import run_grade_nbgrader
+
+        return run_grade_nbgrader(arguments, console)
+    if arguments.submissions is None or arguments.out is None:
+        raise UsageError(
+            "give SUBMISSIONS and --out DIR (or --nbgrader COURSE_DIR to grade an nbgrader course)."
+        )
     try:
         course = load_course(find_course(arguments.course))
         assignment = course.assignment(arguments.assignment)
         submissions = discover(Path(arguments.submissions), assignment.id)
     except (CourseError, SubmissionsError) as error:
         raise UsageError(str(error)) from None
-    with Progress(
-        TextColumn("[bold]grading {task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=console,
-        transient=False,
-    ) as progress:
+    with grading_progress(console) as progress:
         task = progress.add_task(assignment.id, total=len(submissions))
         try:
             result = grade(
@@ -144,6 +161,29 @@ def run_grade(arguments: argparse.Namespace, console: Console) -> int:
             )
         except GradingError as error:
             raise UsageError(f"the checks could not run: {error}") from None
+    report_grades(result, assignment, Path(arguments.out), console)
+    return 0
+
+
+def grading_progress(console: Console) -> Progress:
+    """The progress bar of a grading run, on `console`."""
+    return Progress(
+        TextColumn("[bold]grading {task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=False,
+    )
+
+
+def report_grades(
+    result: GradingResult, assignment: Assignment, out: Path, console: Console
+) -> None:
+    """Warn about weak isolation, write grades.json/csv into `out`, show the summary table."""
+    from grader.reports.grades import write_grades
+    from grader.reports.summary import render_summary
+
     if result.isolation != "full":
         console.print(
             f"[yellow]warning:[/] sandbox isolation is {result.isolation}; "
@@ -151,11 +191,10 @@ def run_grade(arguments: argparse.Namespace, console: Console) -> int:
             highlight=False,
         )
     json_path, csv_path = write_grades(
-        result, Path(arguments.out), exercise_ids=[e.id for e in assignment.exercises]
+        result, out, exercise_ids=[e.id for e in assignment.exercises]
     )
     render_summary(result, Console())
     console.print(f"wrote {json_path} and {csv_path}", highlight=False)
-    return 0
 
 
 def run_check(arguments: argparse.Namespace, console: Console) -> int:

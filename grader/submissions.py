@@ -169,6 +169,8 @@ def _notebook_cells(text: str, name: str) -> list[str] | str:
 
     nbformat.reads only parses JSON and converts old notebook versions; nothing is executed. A
     notebook that fails nbformat's validation is still graded when its cells can be read.
+    nbgrader's autograder test cells are left out: they are the instructor's code, not the
+    student's.
     """
     not_notebook = f"{name} is not a Jupyter notebook; save it from Jupyter as .ipynb and resubmit."
     try:
@@ -185,6 +187,8 @@ def _notebook_cells(text: str, name: str) -> list[str] | str:
     for cell in cells:
         if not isinstance(cell, dict) or cell.get("cell_type") != "code":
             continue
+        if _is_autograder_test(cell):
+            continue
         source = cell.get("source", "")
         if isinstance(source, list) and all(isinstance(part, str) for part in source):
             source = "".join(source)
@@ -192,6 +196,18 @@ def _notebook_cells(text: str, name: str) -> list[str] | str:
             return f"{name} has a code cell whose source is not text; resubmit it from Jupyter."
         sources.append(source)
     return sources
+
+
+def _is_autograder_test(cell: dict) -> bool:
+    """Whether a cell is an nbgrader autograder test cell: the instructor's code, never the
+    student's (nbgrader itself replaces it by the instructor's version before grading)."""
+    metadata = cell.get("metadata")
+    nbgrader = metadata.get("nbgrader") if isinstance(metadata, dict) else None
+    return (
+        isinstance(nbgrader, dict)
+        and nbgrader.get("grade") is True
+        and not nbgrader.get("solution")
+    )
 
 
 def _raw_cells(text: str) -> object:

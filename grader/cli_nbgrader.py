@@ -1,0 +1,97 @@
+"""The nbgrader parts of the `grader` command: `grader nbgrader build` and `grade --nbgrader`.
+
+Kept apart from `grader.cli` because they import nbgrader, an optional dependency
+(`pip install 'gradkit[nbgrader]'`), only when they run.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from rich.console import Console
+
+from grader.cli import UsageError, grading_progress, report_grades
+
+INSTALL_HINT = "nbgrader is not installed; install it with pip install 'gradkit[nbgrader]'."
+
+
+def add_nbgrader_command(commands: argparse._SubParsersAction) -> None:
+    """`grader nbgrader build COURSE_DIR`."""
+    nbgrader = commands.add_parser(
+        "nbgrader",
+        help="distribute the course through nbgrader",
+        description="Build an nbgrader course directory from the course.",
+    )
+    actions = nbgrader.add_subparsers(dest="nbgrader_command", metavar="ACTION", required=True)
+    build = actions.add_parser(
+        "build",
+        help="write nbgrader_config.py and source/<assignment>/<assignment>.ipynb",
+        description="Write COURSE_DIR/nbgrader_config.py and, per assignment, the source "
+        "notebook with solution cells and autograder test cells (public checks visible, hidden "
+        "grading between BEGIN/END HIDDEN TESTS). Then run `nbgrader generate_assignment ID` "
+        "in COURSE_DIR.",
+    )
+    build.add_argument("course_dir", metavar="COURSE_DIR", help="the nbgrader course directory")
+    build.add_argument("--course", metavar="PATH", help="course.toml (default: ./course.toml)")
+    build.set_defaults(run=run_nbgrader_build)
+
+
+def run_nbgrader_build(arguments: argparse.Namespace, console: Console) -> int:
+    """`grader nbgrader build`: write the course directory's config and source notebooks."""
+    from grader.course import CourseError, find_course, load_course
+    from grader.nbgrader.build import BuildError, build_course_directory
+
+    try:
+        course = load_course(find_course(arguments.course))
+        written = build_course_directory(course, Path(arguments.course_dir))
+    except (CourseError, BuildError) as error:
+        raise UsageError(str(error)) from None
+    for path in written:
+        console.print(f"wrote {path}", highlight=False)
+    return 0
+
+
+def run_grade_nbgrader(arguments: argparse.Namespace, console: Console) -> int:
+    """`grader grade --nbgrader`: grade the course directory's submissions, fill its gradebook."""
+    from grader.course import CourseError, find_course, load_course
+    from grader.grading import GradingError
+
+    if arguments.submissions is not None:
+        raise UsageError(
+            "give either SUBMISSIONS or --nbgrader COURSE_DIR: with --nbgrader the submissions "
+            "are COURSE_DIR/submitted/."
+        )
+    try:
+        from grader.nbgrader.coursedir import CourseDirectoryError
+        from grader.nbgrader.grade import grade_course_directory
+        from grader.nbgrader.gradebook import GradebookError
+    except ImportError:
+        raise UsageError(INSTALL_HINT) from None
+    root = Path(arguments.nbgrader)
+    try:
+        course = load_course(find_course(arguments.course))
+        assignment = course.assignment(arguments.assignment)
+    except CourseError as error:
+        raise UsageError(str(error)) from None
+    with grading_progress(console) as progress:
+        task = progress.add_task(assignment.id, total=None)
+        try:
+            graded = grade_course_directory(
+                course,
+                root,
+                assignment,
+                jobs=arguments.jobs,
+                on_start=lambda total: progress.update(task, total=total),
+                on_result=lambda _: progress.advance(task),
+            )
+        except (CourseDirectoryError, GradebookError) as error:
+            raise UsageError(str(error)) from None
+        except GradingError as error:
+            raise UsageError(f"the checks could not run: {error}") from None
+    for note in graded.notes:
+        console.print(f"[yellow]note:[/] {note}", highlight=False)
+    out = Path(arguments.out) if arguments.out else root / "grades" / assignment.id
+    report_grades(graded.result, assignment, out, console)
+    console.print(f"wrote the scores and feedback into {root}'s gradebook", highlight=False)
+    return 0

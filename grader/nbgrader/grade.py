@@ -1,0 +1,96 @@
+"""`grader grade --nbgrader COURSE_DIR --assignment ID`: nbgrader submissions, graded by gradkit.
+
+nbgrader's own `autograde` runs the tests inside the student's kernel. This grades the same
+`submitted/<student>/<assignment>/<notebook>.ipynb` files with gradkit's engine instead (the
+student's code in the sandbox, the checks outside it), then writes what nbgrader's autograde
+would have written: scores, comments and late penalties into the gradebook
+(`grader.nbgrader.gradebook`) and the autograded notebooks (`grader.nbgrader.autograded`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import nbformat
+
+from grader.course import Assignment, Course
+from grader.grading import grade
+from grader.nbgrader.autograded import test_cells, write_autograded
+from grader.nbgrader.coursedir import CourseDirectoryError, open_course_directory
+from grader.nbgrader.gradebook import GradedStudent, check_gradebook, record_grades
+from grader.notebooks import notebook_name
+from grader.results import GradingResult, SubmissionResult
+from grader.submissions import Submission, read_submission
+
+
+@dataclass(frozen=True)
+class NbgraderGrading:
+    """The grading of an nbgrader assignment, and what the instructor should know about it."""
+
+    result: GradingResult
+    notes: list[str] = field(default_factory=list)
+
+
+def grade_course_directory(
+    course: Course,
+    root: Path,
+    assignment: Assignment,
+    *,
+    jobs: int | None = None,
+    on_start: Callable[[int], None] | None = None,
+    on_result: Callable[[SubmissionResult], None] | None = None,
+) -> NbgraderGrading:
+    """Grade every submission of `assignment` in the nbgrader course directory `root`.
+
+    `on_start` hears how many students submitted, `on_result` each one's result as it comes.
+    """
+    directory = open_course_directory(root)
+    name = notebook_name(assignment)
+    notebook_id = Path(name).stem
+    master_file = directory.path("source", ".", assignment.id) / name
+    if not master_file.is_file():
+        raise CourseDirectoryError(
+            f"{master_file} does not exist; run `grader nbgrader build {root}` first."
+        )
+    check_gradebook(directory, assignment, notebook_id)
+    folders = directory.student_folders(assignment.id)
+    if not folders:
+        raise CourseDirectoryError(
+            f"{directory.path('submitted', '.', '.')} holds no submission of {assignment.id} "
+            f"(expected <student>/{assignment.id}/{name}); run `nbgrader collect` first."
+        )
+    if on_start:
+        on_start(len(folders))
+    notes = [folder.problem for folder in folders if folder.problem]
+    submissions = [
+        _submission(folder.folder / name, folder.student, assignment) for folder in folders
+    ]
+    result = grade(course, assignment, submissions, jobs=jobs, on_result=on_result)
+    by_student = {submission.student: submission for submission in result.submissions}
+    master_tests = test_cells(nbformat.read(master_file, as_version=4))
+    graded = []
+    for folder in folders:
+        submitted_file = folder.folder / name
+        submitted = submitted_file.is_file()
+        graded.append(GradedStudent(folder, by_student[folder.student], submitted))
+        if submitted:
+            problem = write_autograded(
+                submitted_file,
+                directory.path("autograded", folder.student, assignment.id),
+                master_tests,
+                by_student[folder.student],
+            )
+            if problem:
+                notes.append(problem)
+    record_grades(directory, assignment, notebook_id, graded)
+    return NbgraderGrading(result, notes)
+
+
+def _submission(path: Path, student: str, assignment: Assignment) -> Submission:
+    shown = f"{student}/{assignment.id}/{path.name}"
+    if not path.is_file():
+        reason = f"{shown} was not submitted; submit {path.name} to be graded."
+        return Submission(student, path, "ipynb", (), reason)
+    return read_submission(path, student, display=shown)
