@@ -11,11 +11,10 @@ hidden check's source.
 
 from __future__ import annotations
 
-import copy
+import json
 import shutil
 from pathlib import Path
 
-import nbformat
 from nbformat import NotebookNode
 
 from grader.nbgrader.build import CHECKS_SUFFIX, without_hidden_tests
@@ -24,54 +23,54 @@ from grader.nbgrader.feedback import feedback_text
 from grader.results import SubmissionResult
 
 
-def test_cells(master: NotebookNode) -> dict[str, NotebookNode]:
-    """The source notebook's autograder test cells by grade_id, hidden parts removed."""
+def test_cells(master: NotebookNode) -> dict[str, dict]:
+    """The source notebook's autograder test cells by grade_id, hidden parts removed, as plain
+    JSON data."""
     cells = {}
     for cell in master.cells:
         metadata = cell.metadata.get("nbgrader", {})
         if cell.cell_type == "code" and metadata.get("grade") and not metadata.get("solution"):
-            public = copy.deepcopy(cell)
-            public.source = without_hidden_tests(cell.source)
+            public = json.loads(json.dumps(cell))
+            public["source"] = without_hidden_tests(cell.source)
             cells[metadata["grade_id"]] = public
     return cells
 
 
 def autograded_notebook(
-    submitted: NotebookNode, master_tests: dict[str, NotebookNode], result: SubmissionResult
-) -> NotebookNode:
-    """The notebook to show for `submitted`, with `result` as its test cells' outputs."""
-    notebook = copy.deepcopy(submitted)
-    cells: list[NotebookNode] = []
+    submitted: dict, master_tests: dict[str, dict], result: SubmissionResult
+) -> dict:
+    """Turn `submitted` (a notebook's JSON data) into what to show for it, with `result` as its
+    test cells' outputs, and return it. Plain dicts, not nbformat's nodes: nbformat validates
+    each output it makes, which costs more than grading the notebook did."""
+    cells: list[dict] = []
     placed: set[str] = set()
-    for cell in notebook.cells:
-        metadata = cell.metadata.get("nbgrader", {})
-        grade_id = metadata.get("grade_id")
-        if cell.cell_type == "code" and grade_id in master_tests:
+    for cell in submitted["cells"]:
+        grade_id = _grade_id(cell)
+        if cell.get("cell_type") == "code" and grade_id in master_tests:
             cells.append(_graded_test_cell(master_tests[grade_id], result))
             placed.add(grade_id)
             continue
-        if cell.cell_type == "code":
-            cell.outputs = []
-            cell.execution_count = None
+        if cell.get("cell_type") == "code":
+            cell["outputs"] = []
+            cell["execution_count"] = None
         cells.append(cell)
     for grade_id, test in master_tests.items():
         if grade_id in placed:
             continue
-        exercise = _exercise_of(test)
+        exercise = grade_id.removesuffix(CHECKS_SUFFIX)
         after = next(
-            (index for index, cell in enumerate(cells)
-             if cell.metadata.get("nbgrader", {}).get("grade_id") == exercise),
+            (index for index, cell in enumerate(cells) if _grade_id(cell) == exercise),
             len(cells) - 1,
-        )  # fmt: skip
+        )
         cells.insert(after + 1, _graded_test_cell(test, result))
-    notebook.cells = cells
-    return notebook
+    submitted["cells"] = cells
+    return submitted
 
 
 def write_autograded(
     submitted_file: Path,
     destination: Path,
-    master_tests: dict[str, NotebookNode],
+    master_tests: dict[str, dict],
     result: SubmissionResult,
 ) -> str | None:
     """Write the autograded copy of `submitted_file` into the folder `destination`.
@@ -79,35 +78,49 @@ def write_autograded(
     Returns None, or a sentence saying why no copy was written (an unreadable notebook is
     graded as such, but cannot be shown).
     """
+    # A notebook nbgrader accepted is version 4; anything else is reported, not converted.
     try:
-        submitted = nbformat.read(submitted_file, as_version=4)
-    except Exception as error:  # untrusted JSON: nbformat can fail in many ways
+        submitted = json.loads(submitted_file.read_bytes())
+        if submitted.get("nbformat") != 4 or not isinstance(submitted.get("cells"), list):
+            raise ValueError("not a version 4 notebook")
+        notebook = autograded_notebook(submitted, master_tests, result)
+    except Exception as error:  # untrusted JSON can break in many ways
         return f"{submitted_file} could not be read as a notebook ({type(error).__name__})."
     destination.mkdir(parents=True, exist_ok=True)
     target = destination / submitted_file.name
     if target.exists():
         target.chmod(0o644)  # nbgrader leaves its autograded notebooks read-only
-    nbformat.write(autograded_notebook(submitted, master_tests, result), target)
+    text = json.dumps(notebook, indent=1, sort_keys=True, ensure_ascii=False)
+    target.write_text(text + "\n", encoding="utf-8")
     timestamp = submitted_file.parent / TIMESTAMP_FILE
     if timestamp.is_file():
         shutil.copyfile(timestamp, destination / TIMESTAMP_FILE)
     return None
 
 
-def _exercise_of(test: NotebookNode) -> str:
-    return test.metadata["nbgrader"]["grade_id"].removesuffix(CHECKS_SUFFIX)
+def _grade_id(cell: dict) -> object:
+    metadata = cell.get("metadata")
+    nbgrader = metadata.get("nbgrader") if isinstance(metadata, dict) else None
+    return nbgrader.get("grade_id") if isinstance(nbgrader, dict) else None
 
 
-def _graded_test_cell(master: NotebookNode, result: SubmissionResult) -> NotebookNode:
-    cell = copy.deepcopy(master)
-    exercise = result.exercises.get(_exercise_of(master))
+def _graded_test_cell(master: dict, result: SubmissionResult) -> dict:
+    grade_id = master["metadata"]["nbgrader"]["grade_id"]
+    exercise = result.exercises.get(grade_id.removesuffix(CHECKS_SUFFIX))
     if exercise is None:
         text, points = result.error or "This exercise was not graded.", 0.0
     else:
         text, points = feedback_text(exercise), exercise.points
-    cell.outputs = [
-        nbformat.v4.new_output("stream", name="stdout", text=text + "\n"),
-        nbformat.v4.new_output("execute_result", data={"text/plain": repr(points)}),
-    ]
-    cell.execution_count = None
-    return cell
+    return {
+        **master,
+        "execution_count": None,
+        "outputs": [
+            {"name": "stdout", "output_type": "stream", "text": text + "\n"},
+            {
+                "data": {"text/plain": repr(points)},
+                "execution_count": None,
+                "metadata": {},
+                "output_type": "execute_result",
+            },
+        ],
+    }

@@ -4,7 +4,8 @@ nbgrader's own `autograde` runs the tests inside the student's kernel. This grad
 `submitted/<student>/<assignment>/<notebook>.ipynb` files with gradkit's engine instead (the
 student's code in the sandbox, the checks outside it), then writes what nbgrader's autograde
 would have written: scores, comments and late penalties into the gradebook
-(`grader.nbgrader.gradebook`) and the autograded notebooks (`grader.nbgrader.autograded`).
+(`grader.nbgrader.gradebook`) and the autograded notebooks (`grader.nbgrader.autograded`). Both
+are written for each student as their result arrives, while the sandboxes grade the others.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from grader.course import Assignment, Course
 from grader.grading import grade
 from grader.nbgrader.autograded import test_cells, write_autograded
 from grader.nbgrader.coursedir import CourseDirectoryError, open_course_directory
-from grader.nbgrader.gradebook import GradedStudent, check_gradebook, record_grades
+from grader.nbgrader.gradebook import GradebookWriter, GradedStudent, check_gradebook
 from grader.notebooks import notebook_name
 from grader.results import GradingResult, SubmissionResult
 from grader.submissions import Submission, read_submission
@@ -64,27 +65,28 @@ def grade_course_directory(
     if on_start:
         on_start(len(folders))
     notes = [folder.problem for folder in folders if folder.problem]
+    by_student = {folder.student: folder for folder in folders}
+    master_tests = test_cells(nbformat.read(master_file, as_version=4))
+
+    def record(result: SubmissionResult) -> None:
+        # Runs in this process while the sandboxes grade the next submissions.
+        folder = by_student[result.student]
+        submitted_file = folder.folder / name
+        submitted = submitted_file.is_file()
+        writer.record(GradedStudent(folder, result, submitted))
+        if submitted:
+            destination = directory.path("autograded", folder.student, assignment.id)
+            problem = write_autograded(submitted_file, destination, master_tests, result)
+            if problem:
+                notes.append(problem)
+        if on_result:
+            on_result(result)
+
     submissions = [
         _submission(folder.folder / name, folder.student, assignment) for folder in folders
     ]
-    result = grade(course, assignment, submissions, jobs=jobs, on_result=on_result)
-    by_student = {submission.student: submission for submission in result.submissions}
-    master_tests = test_cells(nbformat.read(master_file, as_version=4))
-    graded = []
-    for folder in folders:
-        submitted_file = folder.folder / name
-        submitted = submitted_file.is_file()
-        graded.append(GradedStudent(folder, by_student[folder.student], submitted))
-        if submitted:
-            problem = write_autograded(
-                submitted_file,
-                directory.path("autograded", folder.student, assignment.id),
-                master_tests,
-                by_student[folder.student],
-            )
-            if problem:
-                notes.append(problem)
-    record_grades(directory, assignment, notebook_id, graded)
+    with GradebookWriter(directory, assignment, notebook_id) as writer:
+        result = grade(course, assignment, submissions, jobs=jobs, on_result=record)
     return NbgraderGrading(result, notes)
 
 

@@ -17,7 +17,6 @@ scores:
 from __future__ import annotations
 
 import warnings
-from collections.abc import Sequence
 from dataclasses import dataclass
 
 from nbgrader.api import Gradebook, MissingEntry
@@ -75,58 +74,76 @@ def check_gradebook(course: NbgraderCourse, assignment: Assignment, notebook: st
                 )
 
 
-def record_grades(
-    course: NbgraderCourse, assignment: Assignment, notebook: str, graded: Sequence[GradedStudent]
-) -> None:
-    """Write every student's scores, comments and late penalty, in one gradebook session."""
-    late = AssignLatePenalties(config=course.config)
-    late.init_plugin()
-    with warnings.catch_warnings(), Gradebook(course.db_url, course.course_id) as gradebook:
+class GradebookWriter:
+    """An open gradebook that records students one by one, as their grading comes in.
+
+    Used as a context manager: the gradebook session and the late-penalty plugin are set up
+    once, each `record` writes one student (nbgrader's API commits as it goes), and leaving
+    the block commits the rest and closes the database.
+    """
+
+    def __init__(self, course: NbgraderCourse, assignment: Assignment, notebook: str) -> None:
+        self.course = course
+        self.assignment = assignment
+        self.notebook = notebook
+        self._late = AssignLatePenalties(config=course.config)
+        self._late.init_plugin()
+        self._gradebook = Gradebook(course.db_url, course.course_id)
+        self._warnings = warnings.catch_warnings()
+        self._students: set[str] = set()
+
+    def __enter__(self) -> GradebookWriter:
+        self._warnings.__enter__()
         # nbgrader's add_submission trips SQLAlchemy's autoflush warnings (under its own
         # autograde too); they say nothing the instructor can act on.
         warnings.simplefilter("ignore", SAWarning)
-        for entry in graded:
-            _record_student(gradebook, late, assignment, notebook, entry)
-        gradebook.db.commit()
+        self._gradebook.__enter__()
+        self._students = {student.id for student in self._gradebook.students}
+        return self
 
-
-def _record_student(
-    gradebook: Gradebook,
-    late: AssignLatePenalties,
-    assignment: Assignment,
-    notebook: str,
-    entry: GradedStudent,
-) -> None:
-    student = entry.folder.student
-    gradebook.update_or_create_student(student)
-    if entry.folder.timestamp is not None:
-        submission = gradebook.update_or_create_submission(
-            assignment.id, student, timestamp=entry.folder.timestamp
-        )
-    else:
-        submission = gradebook.update_or_create_submission(assignment.id, student)
-    for exercise in assignment.exercises:
-        grade = gradebook.find_grade(checks_grade_id(exercise.id), notebook, assignment.id, student)
-        outcome = entry.result.exercises.get(exercise.id)
-        grade.auto_score = outcome.points if outcome is not None and entry.submitted else 0.0
-        grade.needs_manual_grade = entry.submitted and grade.manual_score is not None
+    def __exit__(self, *exc_info: object) -> None:
         try:
-            comment = gradebook.find_comment(exercise.id, notebook, assignment.id, student)
-        except MissingEntry:  # the instructor made the exercise's cell a plain one
-            continue
-        if outcome is not None and entry.submitted:
-            comment.auto_comment = feedback_text(outcome)
-        else:
-            comment.auto_comment = entry.result.error or "No response."
-    gradebook.db.flush()
-    submitted_notebook = gradebook.find_submission_notebook(notebook, assignment.id, student)
-    submitted_notebook.late_submission_penalty = None
-    if submission.total_seconds_late > 0:
-        penalty = late.plugin_inst.late_submission_penalty(
-            student, submitted_notebook.score, submission.total_seconds_late
-        )
-        if penalty is not None:
-            # nbgrader's bounds: never negative, never more than the notebook scored.
-            submitted_notebook.late_submission_penalty = min(
-                max(penalty, 0.0), submitted_notebook.score
+            if exc_info[0] is None:
+                self._gradebook.db.commit()
+            self._gradebook.__exit__(*exc_info)
+        finally:
+            self._warnings.__exit__(*exc_info)
+
+    def record(self, entry: GradedStudent) -> None:
+        """Write one student's scores, comments, submission time and late penalty."""
+        gradebook, assignment, student = self._gradebook, self.assignment, entry.folder.student
+        if student not in self._students:
+            gradebook.add_student(student)
+            self._students.add(student)
+        if entry.folder.timestamp is not None:
+            submission = gradebook.update_or_create_submission(
+                assignment.id, student, timestamp=entry.folder.timestamp
             )
+        else:
+            submission = gradebook.update_or_create_submission(assignment.id, student)
+        # The submission's own rows, reached through its relationships: one query per notebook
+        # instead of one per cell (find_grade and find_comment query from the top each time).
+        notebook = next(nb for nb in submission.notebooks if nb.name == self.notebook)
+        grades = {grade.name: grade for grade in notebook.grades}
+        comments = {comment.name: comment for comment in notebook.comments}
+        for exercise in assignment.exercises:
+            grade = grades[checks_grade_id(exercise.id)]
+            outcome = entry.result.exercises.get(exercise.id) if entry.submitted else None
+            grade.auto_score = outcome.points if outcome is not None else 0.0
+            grade.needs_manual_grade = entry.submitted and grade.manual_score is not None
+            comment = comments.get(exercise.id)  # None: the instructor made it a plain cell
+            if comment is not None:
+                comment.auto_comment = (
+                    feedback_text(outcome)
+                    if outcome is not None
+                    else entry.result.error or "No response."
+                )
+        gradebook.db.flush()
+        notebook.late_submission_penalty = None
+        if submission.total_seconds_late > 0:
+            penalty = self._late.plugin_inst.late_submission_penalty(
+                student, notebook.score, submission.total_seconds_late
+            )
+            if penalty is not None:
+                # nbgrader's bounds: never negative, never more than the notebook scored.
+                notebook.late_submission_penalty = min(max(penalty, 0.0), notebook.score)
