@@ -74,7 +74,8 @@ def solution_cells(notebook: nbformat.NotebookNode) -> dict[str, nbformat.Notebo
 
 
 def submissions(root: Path, assignment: str, count: int) -> list[nbformat.NotebookNode]:
-    """`count` notebooks: correct, partly wrong (some exercises wrong, some untouched), untouched."""
+    """`count` notebooks in rotation: correct, partly wrong (some exercises wrong or untouched),
+    untouched."""
     name = f"{assignment}.ipynb"
     release = nbformat.read(root / "release" / assignment / name, as_version=4)
     answers = solution_cells(nbformat.read(root / "source" / assignment / name, as_version=4))
@@ -133,24 +134,12 @@ def main() -> None:
         shutil.copytree(native, sandboxed)
         submit([native, floor, sandboxed], assignment, submissions(native, assignment, count))
         nbgrader = [str(BIN / "nbgrader"), "autograde", assignment]
+        gradkit = [sys.executable, "-m", "grader", "grade", "--nbgrader", str(sandboxed)]
+        gradkit += ["--assignment", assignment, "--jobs", str(arguments.jobs)]
         seconds = {
             "nbgrader autograde, gradkit's test cells": timed(nbgrader, native),
             "nbgrader autograde, empty test cells": timed(nbgrader, floor),
-            "grader grade --nbgrader": timed(
-                [
-                    sys.executable,
-                    "-m",
-                    "grader",
-                    "grade",
-                    "--nbgrader",
-                    str(sandboxed),
-                    "--assignment",
-                    assignment,
-                    "--jobs",
-                    str(arguments.jobs),
-                ],
-                REPO,
-            ),  # fmt: skip
+            "grader grade --nbgrader": timed(gradkit, REPO),
         }
         native_scores, gradkit_scores = scores(native, assignment), scores(sandboxed, assignment)
     ms = {label: 1000 * value / count for label, value in seconds.items()}
@@ -158,10 +147,12 @@ def main() -> None:
     for label, value in ms.items():
         print(f"  {label:<42} {value:9.1f} ms per submission")
     ours = ms["grader grade --nbgrader"]
-    print(f"  gradkit vs nbgrader with gradkit's cells:  {ms[next(iter(ms))] / ours:7.1f}x")
-    print(
-        f"  gradkit vs nbgrader's own floor:           {ms['nbgrader autograde, empty test cells'] / ours:7.1f}x"
+    native_ms, floor_ms = (
+        ms["nbgrader autograde, gradkit's test cells"],
+        ms["nbgrader autograde, empty test cells"],
     )
+    print(f"  gradkit vs nbgrader with gradkit's cells:  {native_ms / ours:7.1f}x")
+    print(f"  gradkit vs nbgrader's own floor:           {floor_ms / ours:7.1f}x")
     differ = [s for s in native_scores if abs(native_scores[s] - gradkit_scores.get(s, -1)) > 1e-6]
     print(f"  students whose score differs between the two gradings: {len(differ)} of {count}")
 

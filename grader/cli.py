@@ -123,7 +123,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return getattr(arguments, "run", run_grade)(arguments, console)
     except UsageError as error:
-        console.print(f"[bold red]error:[/] {error}", highlight=False)
+        # soft_wrap: a path in the message stays whole, to be copied from the terminal.
+        console.print(f"[bold red]error:[/] {error}", highlight=False, soft_wrap=True)
         return USAGE_ERROR
 
 

@@ -90,7 +90,7 @@ def run_grade_nbgrader(arguments: argparse.Namespace, console: Console) -> int:
         except GradingError as error:
             raise UsageError(f"the checks could not run: {error}") from None
     for note in graded.notes:
-        console.print(f"[yellow]note:[/] {note}", highlight=False)
+        console.print(f"[yellow]note:[/] {note}", highlight=False, soft_wrap=True)
     out = Path(arguments.out) if arguments.out else root / "grades" / assignment.id
     report_grades(graded.result, assignment, out, console)
     console.print(f"wrote the scores and feedback into {root}'s gradebook", highlight=False)

@@ -316,8 +316,11 @@ def test_grade_nbgrader_usage_errors(tmp_path, course_dirs):
     grader("nbgrader", "build", str(tmp_path / "fresh"))
     ungenerated = grader("grade", "--nbgrader", str(tmp_path / "fresh"), "--assignment", ASSIGNMENT)
     assert ungenerated.returncode == 2
+    assert "gradebook.db does not exist" in ungenerated.stderr
     assert "nbgrader generate_assignment" in ungenerated.stderr
     assert "Traceback" not in ungenerated.stderr
+    # left for nbgrader to create with its alembic table, not half-made by us
+    assert not (tmp_path / "fresh" / "gradebook.db").exists()
 
 
 def test_grading_again_replaces_the_scores(course_dirs):
@@ -328,3 +331,19 @@ def test_grading_again_replaces_the_scores(course_dirs):
     again = grader("grade", "--nbgrader", str(root), "--assignment", ASSIGNMENT)
     assert again.returncode == 0, again.stderr
     assert scores(root) == before
+
+
+@pytest.mark.parametrize("assignment", [a.id for a in COURSE.assignments])
+def test_source_notebooks_grade_to_full_marks(assignment, tmp_path):
+    """Every source notebook, run as a submission (solution cells as built: the reference body
+    with the helpers and imports it needs inside the function), earns every point."""
+    from grader.grading import grade
+    from grader.nbgrader.build import build_course_directory
+    from grader.submissions import discover
+
+    build_course_directory(COURSE, tmp_path)
+    notebook = tmp_path / "source" / assignment / f"{assignment}.ipynb"
+    result = grade(COURSE, COURSE.assignment(assignment), discover(notebook, assignment), jobs=1)
+    (submission,) = result.submissions
+    assert submission.error is None and not submission.notes
+    assert submission.points == COURSE.assignment(assignment).max_points

@@ -11,13 +11,17 @@ scores:
 - the submission's time is `timestamp.txt`'s; when it is past the due date, the late penalty is
   the one the course's configured `AssignLatePenalties.plugin_class` gives, bounded as nbgrader
   bounds it;
-- a student whose notebook is missing scores 0 on every cell, as in nbgrader.
+- a student whose submission has no notebook is left out of the gradebook, as nbgrader leaves
+  them out (grades.json records their 0 and the reason).
 """
 
 from __future__ import annotations
 
+import os
+import sys
 import warnings
 from dataclasses import dataclass
+from pathlib import Path
 
 from nbgrader.api import Gradebook, MissingEntry
 from nbgrader.preprocessors import AssignLatePenalties
@@ -44,11 +48,23 @@ class GradedStudent:
 
 
 def check_gradebook(course: NbgraderCourse, assignment: Assignment, notebook: str) -> None:
-    """Make sure the gradebook knows the assignment and its test cells with course.toml's points."""
+    """Make sure the gradebook exists and knows the assignment and its test cells with
+    course.toml's points.
+
+    A missing SQLite gradebook is reported, not created: nbgrader creates it (with the alembic
+    version table it needs later) when it generates the assignment.
+    """
     rebuild = (
         f"run `grader nbgrader build {course.root}` and `nbgrader generate_assignment "
         f"{assignment.id} --force` in it"
     )
+    database = course.db_url.removeprefix("sqlite:///")
+    if course.db_url.startswith("sqlite:///") and not Path(database).is_file():
+        raise GradebookError(
+            f"{database} does not exist; run `nbgrader generate_assignment {assignment.id}` in "
+            f"{course.root} first (after `grader nbgrader build {course.root}`)."
+        )
+    _alembic_on_path()
     with Gradebook(course.db_url, course.course_id) as gradebook:
         try:
             gradebook.find_notebook(notebook, assignment.id)
@@ -72,6 +88,15 @@ def check_gradebook(course: NbgraderCourse, assignment: Assignment, notebook: st
                     f"test cell {checks_grade_id(exercise.id)} is worth {cell.max_score:g} points "
                     f"in the gradebook but {exercise.points:g} in course.toml; {rebuild}."
                 )
+
+
+def _alembic_on_path() -> None:
+    """Put this environment's bin first on PATH: nbgrader's Gradebook runs the `alembic`
+    command, which an unactivated virtual environment does not put on PATH."""
+    bin_folder = str(Path(sys.executable).parent)
+    path = os.environ.get("PATH", "")
+    if bin_folder not in path.split(os.pathsep):
+        os.environ["PATH"] = bin_folder + os.pathsep + path
 
 
 class GradebookWriter:
