@@ -81,3 +81,7 @@ def corpus_grades() -> CorpusGrades:
         return graded[assignment_id]
 
     return get
+
+
+# The nbgrader course is built and graded once per run, for every test module that uses it.
+pytest_plugins = ["nbgrader_course"]
