@@ -20,8 +20,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-import nbformat
-
 from grader.notebook_source import neutralise, without_self_checks
 
 KINDS = ("py", "ipynb")
@@ -167,20 +165,19 @@ def _read_student_folder(folder: Path, assignment_id: str) -> Submission:
 def _notebook_cells(text: str, name: str) -> list[str] | str:
     """The sources of the notebook's code cells in order, or a sentence saying why there are none.
 
-    nbformat.reads only parses JSON and converts old notebook versions; nothing is executed. A
-    notebook that fails nbformat's validation is still graded when its cells can be read.
-    nbgrader's autograder test cells are left out: they are the instructor's code, not the
-    student's.
+    Only JSON is parsed; nothing is executed. A version 4 notebook is read as plain JSON, so a
+    notebook that fails nbformat's validation is still graded when its cells can be read; older
+    versions are converted by nbformat. nbgrader's autograder test cells are left out: they are
+    the instructor's code, not the student's.
     """
     not_notebook = f"{name} is not a Jupyter notebook; save it from Jupyter as .ipynb and resubmit."
     try:
-        cells = nbformat.reads(text, as_version=4, capture_validation_error={}).cells
-    except nbformat.reader.NotJSONError:
+        data = json.loads(text)
+    except (ValueError, RecursionError):
         return f"{name} is not valid JSON, so it cannot be read as a notebook; resubmit it."
-    except Exception:
-        # Untrusted JSON can break nbformat's conversion in many ways (missing keys, wrong
-        # types); fall back to the raw structure, which parsed, and take what is readable.
-        cells = _raw_cells(text)
+    if not isinstance(data, dict):
+        return not_notebook
+    cells = data.get("cells") if data.get("nbformat") == 4 else _converted_cells(text, data)
     if not isinstance(cells, list):
         return not_notebook
     sources = []
@@ -210,12 +207,20 @@ def _is_autograder_test(cell: dict) -> bool:
     )
 
 
-def _raw_cells(text: str) -> object:
+def _converted_cells(text: str, data: dict) -> object:
+    """The cells of a notebook older than version 4, converted by nbformat.
+
+    Imported here, not at the top: importing nbformat costs about a second (its JSON-schema
+    validator builds grammars), paid by every grading process that never meets an old notebook.
+    """
+    import nbformat
+
     try:
-        data = json.loads(text)
-    except (ValueError, RecursionError):
-        return None
-    return data.get("cells") if isinstance(data, dict) else None
+        return nbformat.reads(text, as_version=4, capture_validation_error={}).cells
+    except Exception:
+        # Untrusted JSON can break nbformat's conversion in many ways (missing keys, wrong
+        # types); take the cells as they are, if there are any.
+        return data.get("cells")
 
 
 def _kind(path: Path) -> str | None:
