@@ -120,12 +120,25 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help()
         return 0
     console = Console(stderr=True)
+    _skip_iri_format_checks()
     try:
         return getattr(arguments, "run", run_grade)(arguments, console)
     except UsageError as error:
         # soft_wrap: a path in the message stays whole, to be copied from the terminal.
         console.print(f"[bold red]error:[/] {error}", highlight=False, soft_wrap=True)
         return USAGE_ERROR
+
+
+def _skip_iri_format_checks() -> None:
+    """Keep jsonschema, which nbformat and nbgrader import, from importing rfc3987_syntax.
+
+    That optional module compiles its grammars on import, about a second of every command that
+    reads or writes notebooks through nbformat, only to check the "iri" string format, which
+    nothing this command runs validates. Only the command's own process is affected (never a
+    student's kernel), and only when jsonschema is not loaded yet.
+    """
+    if "jsonschema" not in sys.modules:
+        sys.modules.setdefault("rfc3987_syntax", None)  # None: the import raises ImportError
 
 
 def run_grade(arguments: argparse.Namespace, console: Console) -> int:

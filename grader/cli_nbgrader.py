@@ -7,7 +7,6 @@ Kept apart from `grader.cli` because they import nbgrader, an optional dependenc
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
 from rich.console import Console
@@ -63,7 +62,6 @@ def run_grade_nbgrader(arguments: argparse.Namespace, console: Console) -> int:
             "give either SUBMISSIONS or --nbgrader COURSE_DIR: with --nbgrader the submissions "
             "are COURSE_DIR/submitted/."
         )
-    _skip_iri_format_checks()
     try:
         from grader.nbgrader.coursedir import CourseDirectoryError
         from grader.nbgrader.grade import grade_course_directory
@@ -97,15 +95,3 @@ def run_grade_nbgrader(arguments: argparse.Namespace, console: Console) -> int:
     report_grades(graded.result, assignment, out, console)
     console.print(f"wrote the scores and feedback into {root}'s gradebook", highlight=False)
     return 0
-
-
-def _skip_iri_format_checks() -> None:
-    """Keep jsonschema, which nbgrader imports through nbformat, from importing rfc3987_syntax.
-
-    That optional module compiles its grammars on import, about a second of every `grade
-    --nbgrader` run, only to check the "iri" string format, which neither nbformat's notebook
-    schema nor anything else in this process validates. Only this command's own process is
-    affected (never a student's kernel), and only when jsonschema is not loaded yet.
-    """
-    if "jsonschema" not in sys.modules:
-        sys.modules.setdefault("rfc3987_syntax", None)  # None: the import raises ImportError
