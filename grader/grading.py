@@ -59,7 +59,6 @@ def grade(
                    public_only=public_only, use_bubblewrap=use_bubblewrap)
             for index, share in enumerate(shares) if share
         ]  # fmt: skip
-        del shares  # the job files hold the code now
         for session, line in _lines(sessions):
             message = json.loads(line)
             if "problem" in message:
@@ -119,8 +118,8 @@ def _start(
                 "student": submission.student,
                 "source": str(submission.source),
                 "kind": submission.kind,
-                "cells": list(submission.cells),
-                "error": submission.error,
+                "display": submission.display,
+                "missing": submission.missing,
             }
             for submission in share
         ],

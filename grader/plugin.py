@@ -30,7 +30,7 @@ from grader.reference_memo import MemoizedReference
 from grader.results import CheckResult, ExerciseResult, SubmissionResult
 from grader.sandbox.launcher import Template
 from grader.sandbox.runner import LoadReport, RunLimits, SubmissionRunner
-from grader.submissions import Submission
+from grader.submissions import Submission, SubmissionCode
 
 CHECKS_ROOT = Path(__file__).resolve().parent / "checks"
 # Checks asking for nothing but these are run without pytest's per-run fixture machinery.
@@ -151,8 +151,8 @@ class GradingPlugin:
                 if submission is None:
                     continue
                 self.submissions[index] = None
-                template = self._templates[preload_for(submission)]
-                result, layers = self._grade(template, submission, items)
+                code = submission.read()  # read now, so the session never holds more than one
+                result, layers = self._grade(self._template(code), submission, code, items)
                 self.report(result, layers)
         finally:
             for template in self._templates.values():
@@ -160,10 +160,20 @@ class GradingPlugin:
         return True
 
     def pytest_sessionstart(self) -> None:
-        """Start the templates the submissions need now: they import while pytest collects."""
-        wanted = {preload_for(submission) for submission in self.submissions if submission}
-        for preload in sorted(wanted):
+        """Start the template the first submission needs now: it imports while pytest collects.
+
+        Templates for other preloads start when a submission first needs one; finding out which
+        all of them need would mean reading every submission up front.
+        """
+        first = next((submission for submission in self.submissions if submission), None)
+        if first is not None:
+            self._template(first.read())
+
+    def _template(self, code: SubmissionCode) -> Template:
+        preload = preload_for(code)
+        if preload not in self._templates:
             self._templates[preload] = Template(preload=preload, use_bubblewrap=self.use_bubblewrap)
+        return self._templates[preload]
 
     @pytest.hookimpl(tryfirst=True)
     def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo) -> TestReport:
@@ -188,9 +198,13 @@ class GradingPlugin:
         )
 
     def _grade(
-        self, template: Template, submission: Submission, items: list[pytest.Item]
+        self,
+        template: Template,
+        submission: Submission,
+        code: SubmissionCode,
+        items: list[pytest.Item],
     ) -> tuple[SubmissionResult, tuple[str, ...]]:
-        runner, load, error, notes = self._open(template, submission)
+        runner, load, error, notes = self._open(template, submission, code)
         # A submission that never reached a worker says nothing about the isolation level.
         layers = (*template.base_layers, *runner.layers) if runner and runner.layers else ()
         self._current = _Current(submission, StudentProxy(runner, load, error or ""))
@@ -218,15 +232,15 @@ class GradingPlugin:
         return result, layers
 
     def _open(
-        self, template: Template, submission: Submission
+        self, template: Template, submission: Submission, code: SubmissionCode
     ) -> tuple[SubmissionRunner | None, LoadReport, str | None, list[str]]:
         """Start the submission's sandbox and run its code; say why if it could not run."""
-        if submission.error:
-            return None, LoadReport((), ()), submission.error, []
+        if code.error:
+            return None, LoadReport((), ()), code.error, []
         limits = self.assignment.limits
         runner = SubmissionRunner(
             template,
-            submission.cells,
+            code.cells,
             submission.source.name,
             notebook=submission.kind == "ipynb",
             limits=RunLimits(
@@ -290,14 +304,14 @@ class GradingPlugin:
         return self._reference_module
 
 
-def preload_for(submission: Submission) -> tuple[str, ...]:
-    """The heavy libraries worth preloading in the template for this submission.
+def preload_for(code: SubmissionCode) -> tuple[str, ...]:
+    """The heavy libraries worth preloading in the template for this submission's code.
 
     A template that preloads SymPy or matplotlib forks several times slower, so each is preloaded
     only for submissions whose text names it. This affects speed only: a submission that imports
     a library in a way the text does not show simply imports it itself.
     """
-    text = "\n".join(submission.cells)
+    text = "\n".join(code.cells)
     return tuple(name for name in ("sympy", "matplotlib") if name in text)
 
 

@@ -150,7 +150,7 @@ def record(course: Course, assignment: Assignment) -> dict[str, Any]:
     """
     from grader.plugin import load_module
     from grader.session import run_session
-    from grader.submissions import read_submission
+    from grader.submissions import submission_at
 
     module = load_module(assignment.solution, f"gradkit_recorded_{assignment.id}")
     recorder = RecordingReference(module)
@@ -158,7 +158,7 @@ def record(course: Course, assignment: Assignment) -> dict[str, Any]:
     problems = run_session(
         public_course(course),
         assignment,
-        [read_submission(assignment.solution, "reference")],
+        [submission_at(assignment.solution, "reference")],
         lambda result, _layers: results.append(result),
         public_only=True,
         reference_factory=lambda _assignment: recorder,

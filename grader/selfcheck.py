@@ -29,7 +29,7 @@ from pathlib import Path
 from grader.course import COURSE_FILE, Assignment, Course, CourseError, load_course
 from grader.replay import ReplayError, has_records, load_replay, public_course
 from grader.results import ExerciseResult, SubmissionResult
-from grader.submissions import KINDS, Submission, read_submission
+from grader.submissions import KINDS, Submission, submission_at
 
 PACKAGED_COURSE = Path(__file__).resolve().parent / "course-data" / COURSE_FILE
 
@@ -159,7 +159,7 @@ def check_file(course: Course, path: Path, exercise: str | None = None) -> FileO
     """Run the public checks of the file's assignment on it; keep `exercise` only, if given."""
     from grader.session import run_session  # pytest and the sandbox load only when checks run
 
-    submission = read_submission(path, path.stem)
+    submission = submission_at(path, path.stem)
     assignment = assignment_for(course, submission, exercise)
     results: list[SubmissionResult] = []
     factory = (lambda chosen: load_replay(course, chosen)) if has_records(course) else None
@@ -204,7 +204,7 @@ def assignment_for(
     for assignment in course.assignments:
         if submission.source.stem == assignment.id:
             return assignment
-    defined = _defined_functions(submission.cells)
+    defined = _defined_functions(submission.read().cells)
     for assignment in course.assignments:
         if defined & {e.id for e in assignment.exercises}:
             return assignment

@@ -96,8 +96,8 @@ def main() -> int:
             student=entry["student"],
             source=Path(entry["source"]),
             kind=entry["kind"],
-            cells=tuple(entry["cells"]),
-            error=entry["error"],
+            display=entry["display"],
+            missing=entry["missing"],
         )
         for entry in job.pop("submissions")
     ]

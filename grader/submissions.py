@@ -1,4 +1,4 @@
-"""Finds the submissions of one assignment and reads their code as text, never running any of it.
+"""Finds the submissions of one assignment, and reads their code as text, never running any of it.
 
 Layouts, which may be mixed in one folder:
 
@@ -7,9 +7,11 @@ Layouts, which may be mixed in one folder:
 - a folder of folders, one per student: `<student>/<assignment>.py` or `.ipynb`, or nbgrader's
   `<student>/<assignment>/<assignment>.ipynb` (the student id is the folder's name).
 
-A `.py` file gives one cell, a notebook one cell per code cell with IPython syntax neutralised
-(`grader.notebook_source`). A file that cannot be read becomes a `Submission` whose `error` is one
-sentence for the student, so grading goes on; a mistake in the path itself raises
+Finding is separate from reading: `discover` only locates files, and each grading session reads a
+submission (`Submission.read`) just before grading it, so the grader never holds the code of
+10,000 submissions at once. A `.py` file gives one cell, a notebook one cell per code cell with
+IPython syntax neutralised (`grader.notebook_source`). A file that cannot be read gives an `error`
+of one sentence for the student, so grading goes on; a mistake in the path itself raises
 `SubmissionsError` for the instructor.
 """
 
@@ -35,18 +37,36 @@ class SubmissionsError(Exception):
 
 
 @dataclass(frozen=True)
-class Submission:
-    """One student's submission as text: the code cells to run in order, or why it is unreadable.
+class SubmissionCode:
+    """What reading a submission gave: the code cells to run in order, or why there are none.
 
     `cells` holds one element for a `.py` file and one per code cell for a notebook; it is empty
     when `error` (a sentence naming the file) says the submission could not be read.
     """
 
+    cells: tuple[str, ...]
+    error: str | None = None
+
+
+@dataclass(frozen=True)
+class Submission:
+    """Where one student's submission is; its code is read only when `read()` is called.
+
+    `display` is how sentences name the file (`bob/derivatives.py`); `missing`, when set, is a
+    sentence saying why there is no file to read at all (known as soon as the folder is seen).
+    """
+
     student: str
     source: Path
     kind: str
-    cells: tuple[str, ...]
-    error: str | None = None
+    display: str
+    missing: str | None = None
+
+    def read(self) -> SubmissionCode:
+        """Read the file now (it may have changed since it was found) and return its code."""
+        if self.missing is not None:
+            return SubmissionCode((), self.missing)
+        return read_code(self.source, self.kind, self.display)
 
 
 def discover(path: str | Path, assignment_id: str) -> list[Submission]:
@@ -66,7 +86,7 @@ def discover(path: str | Path, assignment_id: str) -> list[Submission]:
             raise SubmissionsError(
                 f"{root} is not a .py or .ipynb file; give a submission or a folder of them."
             )
-        return [read_submission(root, root.stem, display=root.name)]
+        return [submission_at(root, root.stem)]
     if not root.is_dir():
         raise SubmissionsError(
             f"{root} is neither a file nor a folder; give a submission or a folder of them."
@@ -82,15 +102,20 @@ def discover(path: str | Path, assignment_id: str) -> list[Submission]:
     return [chosen[student] for student in sorted(chosen)]
 
 
-def read_submission(path: Path, student: str, display: str | None = None) -> Submission:
-    """Read one submission file; `display` is how error sentences name it (default: its name)."""
+def submission_at(path: Path, student: str, display: str | None = None) -> Submission:
+    """The submission in `path` (a .py or .ipynb file); `display` names it in sentences (default:
+    its file name). Nothing is read yet."""
     kind = _kind(path)
     if kind is None:
         raise ValueError(f"{path} is not a .py or .ipynb file")
-    name = display or path.name
+    return Submission(student, path, kind, display or path.name)
 
-    def unreadable(reason: str) -> Submission:
-        return Submission(student, path, kind, (), reason)
+
+def read_code(path: Path, kind: str, name: str) -> SubmissionCode:
+    """Read one submission file of `kind`; sentences about it call it `name`."""
+
+    def unreadable(reason: str) -> SubmissionCode:
+        return SubmissionCode((), reason)
 
     limit = MAX_NOTEBOOK_BYTES if kind == "ipynb" else MAX_SOURCE_BYTES
     try:
@@ -115,7 +140,7 @@ def read_submission(path: Path, student: str, display: str | None = None) -> Sub
         return unreadable(f"{name} contains NUL bytes, so it is not a text file; resubmit it.")
     if kind == "py":
         # Python itself reads source files with universal newlines; do the same.
-        return Submission(student, path, kind, (text.replace("\r\n", "\n").replace("\r", "\n"),))
+        return SubmissionCode((text.replace("\r\n", "\n").replace("\r", "\n"),))
     cells = _notebook_cells(text, name)
     if isinstance(cells, str):
         return unreadable(cells)
@@ -124,8 +149,7 @@ def read_submission(path: Path, student: str, display: str | None = None) -> Sub
             f"{name} holds more than {MAX_SOURCE_BYTES // 1_000_000} MB of code; "
             "remove any pasted data and resubmit."
         )
-    cells = [without_self_checks(neutralise(cell)) for cell in cells]
-    return Submission(student, path, kind, tuple(cells))
+    return SubmissionCode(tuple(without_self_checks(neutralise(cell)) for cell in cells))
 
 
 def _candidates(root: Path, assignment_id: str) -> Iterator[tuple[str, Submission]]:
@@ -133,7 +157,7 @@ def _candidates(root: Path, assignment_id: str) -> Iterator[tuple[str, Submissio
     entries = sorted(entry for entry in root.iterdir() if not _ignored(entry))
     files = [entry for entry in entries if entry.is_file() and _kind(entry) is not None]
     for entry in sorted(files, key=lambda entry: KINDS.index(_kind(entry) or "py")):
-        yield entry.stem, read_submission(entry, entry.stem, display=entry.name)
+        yield entry.stem, submission_at(entry, entry.stem)
     for folder in (entry for entry in entries if entry.is_dir()):
         yield folder.name, _read_student_folder(folder, assignment_id)
 
@@ -145,7 +169,7 @@ def _read_student_folder(folder: Path, assignment_id: str) -> Submission:
             candidate = place / f"{assignment_id}.{kind}"
             if candidate.is_file():
                 display = candidate.relative_to(folder.parent).as_posix()
-                return read_submission(candidate, student, display=display)
+                return submission_at(candidate, student, display=display)
     found = sorted(
         entry.name
         for entry in folder.iterdir()
@@ -156,7 +180,7 @@ def _read_student_folder(folder: Path, assignment_id: str) -> Submission:
         student,
         folder / f"{assignment_id}.py",
         "py",
-        (),
+        f"{student}/{assignment_id}.py",
         f"{student}/ has no {assignment_id}.py or {assignment_id}.ipynb{seen}; "
         "submit the assignment under one of those names.",
     )

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import ast
 import json
+from dataclasses import astuple, dataclass
 from pathlib import Path
 
 import nbformat
@@ -40,7 +41,25 @@ def write(path: Path, text: str = CODE) -> Path:
     return path
 
 
-def by_student(submissions: list[Submission]) -> dict[str, Submission]:
+@dataclass(frozen=True)
+class Found:
+    """A submission as discovered, with what reading it gave."""
+
+    student: str
+    source: Path
+    kind: str
+    cells: tuple[str, ...]
+    error: str | None
+
+
+def found_in(path: Path | str, assignment: str = ASSIGNMENT) -> list[Found]:
+    """`discover`, then read each submission found."""
+    return [
+        Found(s.student, s.source, s.kind, *astuple(s.read())) for s in discover(path, assignment)
+    ]
+
+
+def by_student(submissions: list[Found]) -> dict[str, Found]:
     return {submission.student: submission for submission in submissions}
 
 
@@ -50,7 +69,7 @@ def by_student(submissions: list[Submission]) -> dict[str, Submission]:
 def test_flat_python_files(tmp_path: Path) -> None:
     write(tmp_path / "bob.py", "x = 1\n")
     write(tmp_path / "alice.py")
-    found = discover(tmp_path, ASSIGNMENT)
+    found = found_in(tmp_path)
     assert [s.student for s in found] == ["alice", "bob"]
     alice = found[0]
     assert (alice.source, alice.kind, alice.cells, alice.error) == (
@@ -60,7 +79,7 @@ def test_flat_python_files(tmp_path: Path) -> None:
 
 def test_flat_notebooks_give_their_code_cells_in_order(tmp_path: Path) -> None:
     write_notebook(tmp_path / "dana.ipynb", "import numpy as np", CODE, "print(derivative(2))")
-    (dana,) = discover(tmp_path, ASSIGNMENT)
+    (dana,) = found_in(tmp_path)
     assert (dana.student, dana.kind, dana.error) == ("dana", "ipynb", None)
     assert dana.cells == ("import numpy as np", CODE, "print(derivative(2))")
 
@@ -69,7 +88,7 @@ def test_per_student_folders_take_the_folder_name(tmp_path: Path) -> None:
     write(tmp_path / "alice" / f"{ASSIGNMENT}.py")
     write_notebook(tmp_path / "bob" / f"{ASSIGNMENT}.ipynb", CODE)
     write(tmp_path / "bob" / "scratch.py", "junk(")
-    found = by_student(discover(tmp_path, ASSIGNMENT))
+    found = by_student(found_in(tmp_path))
     assert sorted(found) == ["alice", "bob"]
     assert found["alice"].source == tmp_path / "alice" / f"{ASSIGNMENT}.py"
     assert found["alice"].cells == (CODE,)
@@ -79,7 +98,7 @@ def test_per_student_folders_take_the_folder_name(tmp_path: Path) -> None:
 
 def test_nbgrader_submitted_layout(tmp_path: Path) -> None:
     notebook = write_notebook(tmp_path / "carol" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb", CODE)
-    (carol,) = discover(tmp_path, ASSIGNMENT)
+    (carol,) = found_in(tmp_path)
     assert (carol.student, carol.source, carol.cells) == ("carol", notebook, (CODE,))
 
 
@@ -87,7 +106,7 @@ def test_layouts_mix_in_one_folder(tmp_path: Path) -> None:
     write(tmp_path / "alice.py")
     write_notebook(tmp_path / "bob.ipynb", CODE)
     write(tmp_path / "carol" / f"{ASSIGNMENT}.py")
-    found = discover(tmp_path, ASSIGNMENT)
+    found = found_in(tmp_path)
     assert [(s.student, s.kind) for s in found] == [("alice", "py"), ("bob", "ipynb"),
                                                      ("carol", "py")]  # fmt: skip
 
@@ -95,14 +114,15 @@ def test_layouts_mix_in_one_folder(tmp_path: Path) -> None:
 def test_a_single_file_is_one_submission(tmp_path: Path) -> None:
     path = write(tmp_path / "erin.py")
     write(tmp_path / "other.py")
-    assert discover(path, ASSIGNMENT) == [Submission("erin", path, "py", (CODE,), None)]
+    assert discover(path, ASSIGNMENT) == [Submission("erin", path, "py", "erin.py")]
+    assert found_in(path) == [Found("erin", path, "py", (CODE,), None)]
     notebook = write_notebook(tmp_path / "frank.ipynb", CODE)
-    assert [s.student for s in discover(str(notebook), ASSIGNMENT)] == ["frank"]
+    assert [s.student for s in found_in(str(notebook))] == ["frank"]
 
 
 def test_student_folder_without_the_file_is_an_error_submission(tmp_path: Path) -> None:
     write(tmp_path / "gina" / "derivatives_final.py")
-    (gina,) = discover(tmp_path, ASSIGNMENT)
+    (gina,) = found_in(tmp_path)
     assert gina.student == "gina"
     assert gina.cells == ()
     assert gina.error is not None
@@ -115,7 +135,7 @@ def test_python_file_is_preferred_to_a_notebook(tmp_path: Path) -> None:
     write(tmp_path / "alice.py")
     write_notebook(tmp_path / "bob" / f"{ASSIGNMENT}.ipynb", "x = 1")
     write(tmp_path / "bob" / f"{ASSIGNMENT}.py")
-    found = discover(tmp_path, ASSIGNMENT)
+    found = found_in(tmp_path)
     assert [(s.student, s.kind, s.cells) for s in found] == [("alice", "py", (CODE,)),
                                                              ("bob", "py", (CODE,))]  # fmt: skip
 
@@ -123,7 +143,7 @@ def test_python_file_is_preferred_to_a_notebook(tmp_path: Path) -> None:
 def test_a_file_beats_a_student_folder_of_the_same_name(tmp_path: Path) -> None:
     write(tmp_path / "alice.py")
     write(tmp_path / "alice" / "notes.txt", "nothing to grade")
-    (alice,) = discover(tmp_path, ASSIGNMENT)
+    (alice,) = found_in(tmp_path)
     assert (alice.source, alice.error) == (tmp_path / "alice.py", None)
 
 
@@ -134,15 +154,27 @@ def test_hidden_entries_caches_and_other_files_are_ignored(tmp_path: Path) -> No
     write(tmp_path / "__pycache__" / f"{ASSIGNMENT}.py")
     write_notebook(tmp_path / ".ipynb_checkpoints" / "alice-checkpoint.ipynb", CODE)
     write(tmp_path / "README.md", "# submissions")
-    assert [s.student for s in discover(tmp_path, ASSIGNMENT)] == ["alice"]
+    assert [s.student for s in found_in(tmp_path)] == ["alice"]
 
 
 def test_results_are_sorted_by_student_id(tmp_path: Path) -> None:
     for student in ("zoe", "Bob", "alice", "mia"):
         write(tmp_path / f"{student}.py")
     write(tmp_path / "ken" / f"{ASSIGNMENT}.py")
-    found = [s.student for s in discover(tmp_path, ASSIGNMENT)]
+    found = [s.student for s in found_in(tmp_path)]
     assert found == ["Bob", "alice", "ken", "mia", "zoe"]
+
+
+def test_discovery_reads_nothing_each_read_takes_the_file_as_it_is_then(tmp_path: Path) -> None:
+    # The grader holds no code while sessions grade: a session reads each file when it comes to it.
+    path = write(tmp_path / "alice.py", "x = 1\n")
+    (alice,) = discover(tmp_path, ASSIGNMENT)
+    assert alice.read().cells == ("x = 1\n",)
+    path.write_bytes(b"\xff\xfe not utf-8")
+    assert alice == discover(tmp_path, ASSIGNMENT)[0]
+    assert alice.read().error == "alice.py is not UTF-8 text; save it as UTF-8 and resubmit."
+    path.unlink()
+    assert (alice.read().error or "").startswith("alice.py could not be opened")
 
 
 # Mistakes about the path: one sentence naming it
@@ -177,7 +209,7 @@ def test_folder_without_submissions_is_a_usage_error(tmp_path: Path) -> None:
 def test_python_file_that_is_not_utf8(tmp_path: Path) -> None:
     (tmp_path / "alice.py").write_bytes(b"def derivative(x):\n    return '\xff\xfe'\n")
     write(tmp_path / "bob.py")
-    found = by_student(discover(tmp_path, ASSIGNMENT))
+    found = by_student(found_in(tmp_path))
     assert found["alice"].error == "alice.py is not UTF-8 text; save it as UTF-8 and resubmit."
     assert found["alice"].cells == ()
     assert found["bob"].error is None
@@ -185,14 +217,14 @@ def test_python_file_that_is_not_utf8(tmp_path: Path) -> None:
 
 def test_utf8_byte_order_mark_and_windows_newlines_are_read(tmp_path: Path) -> None:
     (tmp_path / "alice.py").write_bytes(b"\xef\xbb\xbfx = 1\r\ny = 2\r\n")
-    (alice,) = discover(tmp_path, ASSIGNMENT)
+    (alice,) = found_in(tmp_path)
     assert alice.cells == ("x = 1\ny = 2\n",)
 
 
 def test_oversized_python_file(tmp_path: Path) -> None:
     write(tmp_path / "alice.py", "#" * (MAX_SOURCE_BYTES + 1))
     write(tmp_path / "bob.py", "#" * MAX_SOURCE_BYTES)
-    found = by_student(discover(tmp_path, ASSIGNMENT))
+    found = by_student(found_in(tmp_path))
     assert found["alice"].error is not None
     assert found["alice"].error.startswith("alice.py is larger than 1 MB")
     assert found["bob"].error is None
@@ -201,7 +233,7 @@ def test_oversized_python_file(tmp_path: Path) -> None:
 def test_oversized_notebook_file_and_notebook_code(tmp_path: Path) -> None:
     write(tmp_path / "alice.ipynb", " " * (MAX_NOTEBOOK_BYTES + 1))
     write_notebook(tmp_path / "bob.ipynb", "#" * (MAX_SOURCE_BYTES // 2), "#" * MAX_SOURCE_BYTES)
-    found = by_student(discover(tmp_path, ASSIGNMENT))
+    found = by_student(found_in(tmp_path))
     assert "alice.ipynb is larger than 16 MB" in (found["alice"].error or "")
     assert "clear its outputs" in (found["alice"].error or "")
     assert "bob.ipynb holds more than 1 MB of code" in (found["bob"].error or "")
@@ -210,7 +242,7 @@ def test_oversized_notebook_file_and_notebook_code(tmp_path: Path) -> None:
 def test_notebook_with_bad_json_names_the_file(tmp_path: Path) -> None:
     write(tmp_path / "bad.ipynb", "{ this is not json")
     write(tmp_path / "folder" / f"{ASSIGNMENT}.ipynb", '{"cells": [')
-    found = by_student(discover(tmp_path, ASSIGNMENT))
+    found = by_student(found_in(tmp_path))
     assert found["bad"].error == (
         "bad.ipynb is not valid JSON, so it cannot be read as a notebook; resubmit it."
     )
@@ -220,7 +252,7 @@ def test_notebook_with_bad_json_names_the_file(tmp_path: Path) -> None:
 @pytest.mark.parametrize("text", ['["a list"]', '{"nbformat": 4}', '{"cells": 3}', '"text"'])
 def test_json_that_is_not_a_notebook(tmp_path: Path, text: str) -> None:
     write(tmp_path / "alice.ipynb", text)
-    (alice,) = discover(tmp_path, ASSIGNMENT)
+    (alice,) = found_in(tmp_path)
     assert alice.error == (
         "alice.ipynb is not a Jupyter notebook; save it from Jupyter as .ipynb and resubmit."
     )
@@ -239,7 +271,7 @@ def test_notebook_failing_validation_is_graded_when_its_cells_are_readable(tmp_p
         ],
     }  # fmt: skip
     write(tmp_path / "alice.ipynb", json.dumps(notebook))
-    (alice,) = discover(tmp_path, ASSIGNMENT)
+    (alice,) = found_in(tmp_path)
     assert alice.error is None
     assert alice.cells == (CODE, f"pass  # {MARK} %matplotlib inline")
 
@@ -247,7 +279,7 @@ def test_notebook_failing_validation_is_graded_when_its_cells_are_readable(tmp_p
 def test_notebook_whose_code_cell_source_is_not_text(tmp_path: Path) -> None:
     notebook = {"nbformat": 4, "nbformat_minor": 5, "cells": [{"cell_type": "code", "source": 5}]}
     write(tmp_path / "alice.ipynb", json.dumps(notebook))
-    (alice,) = discover(tmp_path, ASSIGNMENT)
+    (alice,) = found_in(tmp_path)
     assert alice.error == (
         "alice.ipynb has a code cell whose source is not text; resubmit it from Jupyter."
     )
@@ -262,7 +294,7 @@ def test_version_3_notebook_is_converted(tmp_path: Path) -> None:
                                    "outputs": []}]}],
     }  # fmt: skip
     write(tmp_path / "old.ipynb", json.dumps(notebook))
-    (old,) = discover(tmp_path, ASSIGNMENT)
+    (old,) = found_in(tmp_path)
     assert (old.error, old.cells) == (None, (CODE,))
 
 
@@ -358,7 +390,7 @@ def test_neutralised_notebook_cells_parse(tmp_path: Path) -> None:
         "def derivative(x):\n    if x > 0:\n        %time y = 2 * x\n    return 2 * x\n",
         'text = """\n%d is not a magic\n"""',
     )
-    (dana,) = discover(tmp_path, ASSIGNMENT)
+    (dana,) = found_in(tmp_path)
     assert dana.error is None
     assert len(dana.cells) == 5
     for cell in dana.cells:
@@ -371,7 +403,7 @@ def test_self_check_statements_become_pass_and_the_rest_of_the_cell_stays(tmp_pa
     self_check = '# Self-check\nfrom grader.selfcheck import check\ncheck("derivative", "d.ipynb")'
     mixed = 'from grader.selfcheck import check\ncheck(\n    "derivative",\n)\n' + CODE
     write_notebook(tmp_path / "erin.ipynb", CODE, self_check, mixed, "check(derivative)")
-    (erin,) = discover(tmp_path, ASSIGNMENT)
+    (erin,) = found_in(tmp_path)
     assert erin.cells[0] == CODE
     assert erin.cells[1].split("\n") == [
         "# Self-check",

@@ -23,7 +23,7 @@ from grader.nbgrader.coursedir import CourseDirectoryError, open_course_director
 from grader.nbgrader.gradebook import GradebookWriter, GradedStudent, check_gradebook
 from grader.notebooks import notebook_name
 from grader.results import GradingResult, SubmissionResult
-from grader.submissions import Submission, read_submission
+from grader.submissions import Submission, submission_at
 
 
 @dataclass(frozen=True)
@@ -94,5 +94,5 @@ def _submission(path: Path, student: str, assignment: Assignment) -> Submission:
     shown = f"{student}/{assignment.id}/{path.name}"
     if not path.is_file():
         reason = f"{shown} was not submitted; submit {path.name} to be graded."
-        return Submission(student, path, "ipynb", (), reason)
-    return read_submission(path, student, display=shown)
+        return Submission(student, path, "ipynb", shown, missing=reason)
+    return submission_at(path, student, display=shown)

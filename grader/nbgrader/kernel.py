@@ -50,7 +50,7 @@ def graded_notebook(course_file: str, assignment_id: str, notebook: Path) -> Sub
     """The grading of `notebook` (cached by content), or a sentence saying why there is none."""
     from grader.course import CourseError, load_course
     from grader.grading import GradingError, grade
-    from grader.submissions import read_submission
+    from grader.submissions import submission_at
 
     try:
         data = notebook.read_bytes()
@@ -61,7 +61,7 @@ def graded_notebook(course_file: str, assignment_id: str, notebook: Path) -> Sub
         try:
             course = load_course(course_file)
             assignment = course.assignment(assignment_id)
-            submission = read_submission(notebook, notebook.stem)
+            submission = submission_at(notebook, notebook.stem)
             _graded[key] = grade(course, assignment, [submission], jobs=1).submissions[0]
         except (CourseError, GradingError) as error:
             return str(error)
