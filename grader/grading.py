@@ -21,6 +21,7 @@ from pathlib import Path
 
 from grader.course import Assignment, Course
 from grader.results import ExerciseResult, GradingResult, SubmissionResult
+from grader.sandbox.containment import ONE_THREAD
 from grader.submissions import Submission
 
 ALL_LAYERS = ("bubblewrap", "seccomp", "unprivileged-user", "rlimits")
@@ -130,6 +131,7 @@ def _start(
         [sys.executable, "-m", "grader.session", str(job_file), str(write_end)],
         pass_fds=[write_end],
         stdin=subprocess.DEVNULL,
+        env={**os.environ, **ONE_THREAD},
     )
     os.close(write_end)
     return _Session(process, read_end, {s.student: str(s.source) for s in share})

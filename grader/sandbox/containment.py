@@ -24,6 +24,10 @@ PR_SET_SECCOMP = 22
 SECCOMP_MODE_FILTER = 2
 BPF_INSTRUCTION_BYTES = 8
 CLONE_THREAD = 0x00010000
+# The environment of every grading process: grading runs one process per core already, so a
+# numeric library's own thread pool would only compete for the same cores (idle OpenBLAS threads
+# spin on them), and a worker may not start threads anyway.
+ONE_THREAD = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
 
 # Calls a worker never needs: new programs and processes, the network, signals (to anyone: the
 # filter is built once for all workers, so it cannot name a worker's own pid), other processes'
