@@ -68,13 +68,17 @@ def grade_course_directory(
     by_student = {folder.student: folder for folder in folders}
     master_tests = test_cells(nbformat.read(master_file, as_version=4))
 
+    submissions = [
+        _submission(folder.folder / name, folder.student, assignment) for folder in folders
+    ]
+    submitted = {s.student: s.source for s in submissions if s.missing is None}
+
     def record(result: SubmissionResult) -> None:
         # Runs in this process while the sandboxes grade the next submissions.
         folder = by_student[result.student]
-        submitted_file = folder.folder / name
-        submitted = submitted_file.is_file()
-        writer.record(GradedStudent(folder, result, submitted))
-        if submitted:
+        submitted_file = submitted.get(folder.student)
+        writer.record(GradedStudent(folder, result, submitted_file is not None))
+        if submitted_file is not None:
             destination = directory.path("autograded", folder.student, assignment.id)
             problem = write_autograded(submitted_file, destination, master_tests, result)
             if problem:
@@ -82,9 +86,6 @@ def grade_course_directory(
         if on_result:
             on_result(result)
 
-    submissions = [
-        _submission(folder.folder / name, folder.student, assignment) for folder in folders
-    ]
     with GradebookWriter(directory, assignment, notebook_id) as writer:
         result = grade(course, assignment, submissions, jobs=jobs, on_result=record)
     return NbgraderGrading(result, notes)
