@@ -97,7 +97,7 @@ def build_notebook(assignment: Assignment) -> NotebookNode:
             text = f"Given, not graded: `{node.name}` is part of the assignment; run its cell."
             cells += [
                 _markdown(f"{node.name}-text", text),
-                _code(node.name, _segment(source, node)),
+                _code(node.name, statement_source(source, node)),
             ]
     notebook = nbformat.v4.new_notebook(cells=cells)
     notebook.nbformat_minor = 5
@@ -189,7 +189,7 @@ def _exercise_cells(assignment: Assignment, source: str, node: ast.FunctionDef) 
         _markdown(
             f"{node.name}-text", f"{heading}\n\n{docstring_markdown(ast.get_docstring(node) or '')}"
         ),
-        _code(node.name, _segment(source, node)),
+        _code(node.name, statement_source(source, node)),
         _code(f"{node.name}-check", check_code),
     ]
 
@@ -216,7 +216,7 @@ def _parameters(source: str, node: ast.FunctionDef) -> str:
     return ", ".join(parts)
 
 
-def _segment(source: str, node: ast.stmt) -> str:
+def statement_source(source: str, node: ast.stmt) -> str:
     """The exact source lines of a top-level statement, decorators included."""
     first = min([node.lineno, *(d.lineno for d in getattr(node, "decorator_list", []))])
     return "\n".join(source.splitlines()[first - 1 : node.end_lineno])
@@ -241,7 +241,7 @@ def _setup_code(source: str, nodes: list[ast.stmt]) -> str:
     for previous, node in zip([None, *nodes], nodes, strict=False):
         if previous is not None and node.lineno > (previous.end_lineno or previous.lineno) + 1:
             lines.append("")
-        lines.append(_segment(source, node))
+        lines.append(statement_source(source, node))
     return "\n".join(lines)
 
 

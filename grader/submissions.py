@@ -208,7 +208,7 @@ def _notebook_cells(text: str, name: str) -> list[str] | str:
     for cell in cells:
         if not isinstance(cell, dict) or cell.get("cell_type") != "code":
             continue
-        if _is_autograder_test(cell):
+        if is_autograder_test(cell):
             continue
         source = cell.get("source", "")
         if isinstance(source, list) and all(isinstance(part, str) for part in source):
@@ -219,7 +219,7 @@ def _notebook_cells(text: str, name: str) -> list[str] | str:
     return sources
 
 
-def _is_autograder_test(cell: dict) -> bool:
+def is_autograder_test(cell: dict) -> bool:
     """Whether a cell is an nbgrader autograder test cell: the instructor's code, never the
     student's (nbgrader itself replaces it by the instructor's version before grading)."""
     metadata = cell.get("metadata")

@@ -21,6 +21,7 @@ from grader.nbgrader.build import CHECKS_SUFFIX, without_hidden_tests
 from grader.nbgrader.coursedir import TIMESTAMP_FILE
 from grader.nbgrader.feedback import feedback_text
 from grader.results import SubmissionResult
+from grader.submissions import is_autograder_test
 
 
 def test_cells(master: NotebookNode) -> dict[str, dict]:
@@ -28,11 +29,10 @@ def test_cells(master: NotebookNode) -> dict[str, dict]:
     JSON data."""
     cells = {}
     for cell in master.cells:
-        metadata = cell.metadata.get("nbgrader", {})
-        if cell.cell_type == "code" and metadata.get("grade") and not metadata.get("solution"):
+        if cell.cell_type == "code" and is_autograder_test(cell):
             public = json.loads(json.dumps(cell))
             public["source"] = without_hidden_tests(cell.source)
-            cells[metadata["grade_id"]] = public
+            cells[cell.metadata.nbgrader.grade_id] = public
     return cells
 
 

@@ -15,6 +15,8 @@ import ast
 import textwrap
 from pathlib import Path
 
+from grader.notebooks import statement_source
+
 BEGIN = "### BEGIN SOLUTION"
 END = "### END SOLUTION"
 
@@ -50,7 +52,7 @@ def reference_body(solution: Path, exercise: str, provided: set[str]) -> str:
     start = docstring.end_lineno if docstring else function.body[0].lineno - 1
     body = textwrap.dedent("\n".join(lines[start : function.end_lineno])).strip("\n")
     needed = _needed(tree, function.body, provided | {exercise})
-    parts = [_segment(lines, node) for node in needed]
+    parts = [statement_source(source, node) for node in needed]
     return "\n".join([*parts, body]) if parts else body
 
 
@@ -117,9 +119,3 @@ def _docstring(function: ast.FunctionDef) -> ast.Expr | None:
     if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant):
         return first if isinstance(first.value.value, str) else None
     return None
-
-
-def _segment(lines: list[str], node: ast.stmt) -> str:
-    """A top-level statement's exact lines, decorators included."""
-    first = min([node.lineno, *(d.lineno for d in getattr(node, "decorator_list", []))])
-    return "\n".join(lines[first - 1 : node.end_lineno])
