@@ -5,10 +5,12 @@ submissions, a deleted test cell, feedback, export and usage errors."""
 from __future__ import annotations
 
 import json
+import shutil
 
 import nbformat
 import pytest
 from conftest import REPO
+from nbgrader.api import Gradebook
 from nbgrader_course import (
     ASSIGNMENT,
     BOB_EDITS,
@@ -25,6 +27,9 @@ from nbgrader_course import (
 )
 
 from grader.nbgrader.build import checks_grade_id
+from grader.nbgrader.coursedir import open_course_directory
+from grader.nbgrader.gradebook import GradebookWriter, GradedStudent
+from grader.results import SubmissionResult
 
 pytestmark = pytest.mark.slow
 
@@ -97,6 +102,8 @@ def test_grade_nbgrader_writes_the_same_scores_as_nbgrader_autograde(course_dirs
     native, sandboxed = scores(course_dirs["native"]), scores(course_dirs["sandboxed"])
     for student in ("alice", "bob", "carol", "dave"):
         assert sandboxed[student]["grades"] == native[student]["grades"], student
+        # the same rows as nbgrader's add_submission makes: a comment per solution cell
+        assert sandboxed[student]["comments"].keys() == native[student]["comments"].keys()
     assert sandboxed["alice"]["grades"] == full_marks()
 
 
@@ -202,6 +209,57 @@ def test_grading_again_replaces_the_scores(course_dirs):
     again = grader("grade", "--nbgrader", str(root), "--assignment", ASSIGNMENT)
     assert again.returncode == 0, again.stderr
     assert scores(root) == before
+
+
+def test_regrading_flags_a_manually_scored_cell_for_review(course_dirs, tmp_path):
+    """An instructor gave a test cell a manual score in formgrader; grading again updates the
+    automatic score and flags the cell for review, as nbgrader's autograde does."""
+    root = tmp_path / "course"
+    shutil.copytree(course_dirs["sandboxed"], root)
+    cell = checks_grade_id("derivative")
+    with Gradebook(f"sqlite:///{root / 'gradebook.db'}") as gradebook:
+        gradebook.find_grade(cell, ASSIGNMENT, ASSIGNMENT, "bob").manual_score = 0.5
+        gradebook.db.commit()
+    again = grader("grade", "--nbgrader", str(root), "--assignment", ASSIGNMENT)
+    assert again.returncode == 0, again.stderr
+    with Gradebook(f"sqlite:///{root / 'gradebook.db'}") as gradebook:
+        grade = gradebook.find_grade(cell, ASSIGNMENT, ASSIGNMENT, "bob")
+        assert (grade.manual_score, grade.needs_manual_grade) == (0.5, True)
+        assert grade.auto_score == POINTS["derivative"]
+        assert not gradebook.find_grade(cell, ASSIGNMENT, ASSIGNMENT, "alice").needs_manual_grade
+
+
+def test_gradebook_commits_as_it_goes(course_dirs, tmp_path):
+    """Students are committed in batches while the grading runs, so that a run stopped midway
+    keeps the students it had recorded; the rest are committed when the writer closes."""
+    root = tmp_path / "course"
+    shutil.copytree(course_dirs["sandboxed"], root)
+    (root / "gradebook.db").unlink()
+    nbgrader("generate_assignment", ASSIGNMENT, "--force", cwd=root)
+    directory = open_course_directory(root)
+    assignment = COURSE.assignment(ASSIGNMENT)
+    graded = json.loads((root / "grades" / ASSIGNMENT / "grades.json").read_text())
+    results = {
+        entry["student"]: SubmissionResult.from_dict(entry) for entry in graded["submissions"]
+    }
+    folders = {folder.student: folder for folder in directory.student_folders(ASSIGNMENT)}
+
+    def committed() -> set[str]:
+        with Gradebook(directory.db_url) as reader:
+            return {s.student_id for s in reader.find_assignment(ASSIGNMENT).submissions}
+
+    writer = GradebookWriter(directory, assignment, ASSIGNMENT)
+    writer.COMMIT_EVERY = 2
+    with writer:
+        for student in ("alice", "bob", "carol"):
+            writer.record(GradedStudent(folders[student], results[student], submitted=True))
+        assert committed() == {"alice", "bob"}
+    assert committed() == {"alice", "bob", "carol"}
+    # grades.json rounds to 6 decimals; the scores are those of the full run
+    written, full = scores(root)["bob"], scores(course_dirs["sandboxed"])["bob"]
+    auto_scores = {cell: score for cell, (score, _) in written["grades"].items()}
+    assert auto_scores == pytest.approx({c: s for c, (s, _) in full["grades"].items()}, abs=1e-5)
+    assert written["comments"].keys() == full["comments"].keys()
 
 
 @pytest.mark.parametrize("assignment", [a.id for a in COURSE.assignments])
