@@ -205,3 +205,19 @@ def test_libraries_under_tmp_stay_visible(tmp_path):
         assert done.stdout.strip() == "found", done.stdout + done.stderr
     finally:
         shutil.rmtree(site.parent)
+
+
+def test_matplotlib_template_hands_workers_no_figure():
+    """The matplotlib template draws a warm-up plot before forking; a worker must find pyplot
+    as a fresh process does: no figure open, the non-interactive backend."""
+    started = Template(preload=("matplotlib",))
+    try:
+        source = (
+            "import matplotlib\nimport matplotlib.pyplot as plt\n"
+            "def state():\n    return [plt.get_fignums(), matplotlib.get_backend().lower()]\n"
+        )
+        run = runner(started, seconds_per_call=5.0, source=source)
+        assert run.call("state").value == [[], "agg"]
+        run.close()
+    finally:
+        started.close()
