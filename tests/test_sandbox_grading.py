@@ -7,6 +7,7 @@ for every student. All of them are graded in one run, as an instructor would.
 
 from __future__ import annotations
 
+import ast
 import json
 import os
 import subprocess
@@ -263,3 +264,19 @@ def test_grading_is_deterministic(graded, tmp_path, grade_folder):
     second.pop("graded_at")
     assert json.dumps(first, sort_keys=True) == json.dumps(second, sort_keys=True)
     assert first["submissions"][1]["points"] < first["submissions"][0]["points"]
+
+
+def test_no_hidden_check_input_is_readable_in_the_sandbox():
+    """Student code can read the sandbox package's source, and the template runs its warm-up
+    before forking (SymPy keeps what it computed): neither may hold an expression a hidden
+    check gives submissions."""
+    literals = {
+        node.value
+        for path in (REPO / "grader" / "checks" / "hidden").glob("*.py")
+        for node in ast.walk(ast.parse(path.read_text()))
+        if isinstance(node, ast.Constant) and isinstance(node.value, str)
+        and len(node.value) >= 6 and any(mark in node.value for mark in "*/(")
+    }  # fmt: skip
+    assert "exp(3*x)*cos(x**2)" in literals  # the kind of input looked for
+    readable = "\n".join(path.read_text() for path in (REPO / "grader" / "sandbox").rglob("*.py"))
+    assert sorted(text for text in literals if text in readable) == []

@@ -90,11 +90,17 @@ def _warm_numpy(numpy: ModuleType) -> None:
 
 def _warm_sympy(sympy: ModuleType) -> None:
     """Parse, differentiate, simplify and print once, so each worker inherits SymPy's lazily
-    imported parser and printers and its caches (a cold first call costs about 15 ms)."""
+    imported parser and printers (a cold first call costs about 15 ms).
+
+    The expressions are made up for this and used by no check: SymPy caches what it computes,
+    and this file and the cache are both readable by student code, so a hidden check's input
+    written here would be a hidden input shown to every submission.
+    """
     x, t = sympy.symbols("x t")
-    expression = sympy.sympify("exp(3*x)*cos(x**2) + log(x)/(1 + x**2) + sqrt(x)*tan(x) + t**2")
+    expression = sympy.sympify("exp(2*x)*sin(x**3) + cos(x)/(2 + x**3) + sqrt(x)*tan(x) + t**3")
     derivative = sympy.diff(expression, x)
     str(derivative)
+    str(sympy.diff(sympy.sympify("t**3*cos(x) + exp(x*t) + log(t)"), t))
     sympy.simplify(sympy.diff(sympy.parse_expr("sin(x)**2 + cos(x)**2 + t*x"), t))
     sympy.lambdify(x, derivative.subs(t, 1), "math")(1.0)
 
