@@ -71,7 +71,9 @@ def run_session(
         *map(str, modules),
         "-c", str(CHECKS_ROOT / "pytest.ini"),
         "--rootdir", str(CHECKS_ROOT),
-        "-qq", "--no-header", "--assert=plain", "-p", "no:randomly",
+        # Only gradkit's plugin: a third-party plugin installed next to it would cost start-up
+        # time in every session and could change how checks run.
+        "-qq", "--no-header", "--assert=plain", "--disable-plugin-autoload",
         *(item for name in DISABLED_PLUGINS for item in ("-p", f"no:{name}")),
     ]  # fmt: skip
     # pytest's terminal output is not for anyone here: results travel through `report`.

@@ -11,6 +11,8 @@ import ast
 import json
 import os
 import subprocess
+import sys
+from importlib.metadata import entry_points
 from pathlib import Path
 
 import nbformat
@@ -280,3 +282,32 @@ def test_no_hidden_check_input_is_readable_in_the_sandbox():
     assert "exp(3*x)*cos(x**2)" in literals  # the kind of input looked for
     readable = "\n".join(path.read_text() for path in (REPO / "grader" / "sandbox").rglob("*.py"))
     assert sorted(text for text in literals if text in readable) == []
+
+
+SESSION = """
+import sys
+from importlib.metadata import entry_points
+from pathlib import Path
+from grader.course import load_course
+from grader.session import run_session
+from grader.submissions import submission_at
+
+course = load_course(Path({course!r}))
+submission = submission_at(Path({submission!r}), "alice")
+problems = run_session(course, course.assignment("derivatives"), [submission], lambda *_: None)
+plugins = [entry.value for entry in entry_points(group="pytest11")]
+print(problems, [plugin for plugin in plugins if plugin.split(":")[0] in sys.modules])
+"""
+
+
+def test_grading_session_loads_no_third_party_pytest_plugin():
+    """pytest plugins installed beside gradkit (hypothesis's, anyio's in development) stay out
+    of grading sessions: they would slow every session's start and could change how checks run."""
+    assert list(entry_points(group="pytest11"))  # there are some to leave out
+    script = SESSION.format(
+        course=str(REPO / "course.toml"),
+        submission=str(REPO / "examples" / "submissions" / "derivatives" / "alice.py"),
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=REPO)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[] []"
