@@ -113,7 +113,7 @@ class GradebookWriter:
     """An open gradebook that records students one by one, as their grading comes in.
 
     Used as a context manager. nbgrader's own API commits after every row it adds (a student, a
-    submission), and each commit reloads what the next call reads: some 30 ms per student, more
+    submission), and each commit reloads what the next call reads: tens of ms per student, more
     than grading them. The writer instead keeps one session and writes nbgrader's models itself:
     a new submission gets the rows `Gradebook.add_submission` would give it, an existing one is
     loaded with its grades and comments in one go, and the work is committed every
