@@ -50,6 +50,9 @@ def leave_file():
     return os.listdir(".")
 def look_for_file():
     return os.listdir(".")
+def parse(text):
+    import json
+    return json.loads(text)
 """
 
 
@@ -106,8 +109,11 @@ def test_missing_function_and_exceptions(template):
     run = runner(template)
     with pytest.raises(FunctionMissing, match="nope is not defined"):
         run.call("nope")
-    with pytest.raises(StudentRaised, match=r"TypeError"):
+    with pytest.raises(StudentRaised, match=r"TypeError \(line 8\)"):
         run.call("double", [None])
+    # Raised deep inside a library: the student's own line is the one named.
+    with pytest.raises(StudentRaised, match=r"JSONDecodeError \(line 29\)"):
+        run.call("parse", ["{"])
     run.close()
 
 
