@@ -55,9 +55,10 @@ def short_repr(value: Any, limit: int = 60) -> str:
     """A compact rendering of an argument or a value for messages: arrays on one line, capped."""
     import numpy as np
 
+    from grader.oracles.values import array_text
+
     if isinstance(value, np.ndarray):
-        text = np.array2string(value, precision=6, separator=", ", threshold=8).replace("\n", "")
-        text = f"array({text})"
+        text = f"array({array_text(value, precision=6, threshold=8)})"
     elif isinstance(value, float):
         text = repr(float(value))
     else:

@@ -6,7 +6,9 @@ import numpy as np
 
 from grader.oracles.values import (
     Unsupported,
+    array_text,
     describe,
+    format_array,
     format_number,
     format_pair,
     is_real_number,
@@ -70,3 +72,27 @@ def test_pair_gets_digits_until_the_numbers_differ() -> None:
     assert format_number(1.0 + 1e-12) == "1.0"
     assert format_pair(1.0 + 1e-12, 1.0) == ("1.000000000001", "1.0")
     assert format_pair(0.5, 1.0) == ("0.5", "1.0")
+
+
+def test_remembered_array_text_is_numpys_own_and_follows_the_content() -> None:
+    """Small arrays' texts are remembered by content: the text is the one numpy gives, an array
+    changed in place gets a new one, and arrays equal in value but not in dtype or shape differ."""
+    cases = [
+        np.array([0.25, -1.5]),
+        np.array([[2.0, 1.0], [1.0, 3.0]]),
+        np.array([1, 2, 3]),
+        np.array(0.1),
+        np.arange(40.0),  # long enough for numpy to wrap, and to elide with threshold 8
+        np.arange(100.0),  # too many items to remember
+    ]
+    for values in cases:
+        expected = np.array2string(values, precision=6, separator=", ", threshold=8)
+        assert array_text(values, precision=6, threshold=8) == expected.replace("\n", "")
+        assert array_text(values, precision=6, threshold=8) == expected.replace("\n", "")
+    changing = np.array([1.0, 2.0])
+    assert array_text(changing, precision=6, threshold=8) == "[1., 2.]"
+    changing[0] = 7.0
+    assert array_text(changing, precision=6, threshold=8) == "[7., 2.]"
+    assert array_text(np.array([1, 2]), precision=6, threshold=8) == "[1, 2]"
+    assert array_text(np.array([[1.0], [2.0]]), precision=6, threshold=8) == "[[1.], [2.]]"
+    assert format_array(np.arange(3.0)) == "[0., 1., 2.]"
