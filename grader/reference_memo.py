@@ -25,6 +25,11 @@ from typing import Any
 import numpy as np
 
 MAX_ANSWERS = 1024  # per reference function; checks ask each far fewer distinct questions
+# Functions `remembered` keeps answers for, and answers per function: the checks' formulas are
+# defined once, at import, and each is asked about a few inputs; a formula made afresh for each
+# submission, or inputs that vary, would only fill memory, so past these bounds nothing is kept.
+MAX_FUNCTIONS = 256
+MAX_FORMULA_ANSWERS = 64
 
 
 class _Unkeyable(Exception):
@@ -47,7 +52,24 @@ class MemoizedReference:
         return self._functions[name]
 
 
-def _remembering(function: Callable[..., Any]) -> Callable[..., Any]:
+_remembered: dict[Callable[..., Any], Callable[..., Any]] = {}
+
+
+def remembered(function: Callable[..., Any]) -> Callable[..., Any]:
+    """`function`, answering repeated calls from memory as the reference's functions do.
+
+    For the checks' own trusted formulas (the known wrong answers a failing answer is compared
+    with), which are asked the same questions for every submission that fails the same way.
+    """
+    wrapper = _remembered.get(function)
+    if wrapper is None:
+        if len(_remembered) >= MAX_FUNCTIONS:
+            return function
+        wrapper = _remembered[function] = _remembering(function, MAX_FORMULA_ANSWERS)
+    return wrapper
+
+
+def _remembering(function: Callable[..., Any], limit: int | None = None) -> Callable[..., Any]:
     answers: dict[Hashable, tuple[tuple, Any]] = {}
 
     @functools.wraps(function)
@@ -60,7 +82,7 @@ def _remembering(function: Callable[..., Any]) -> Callable[..., Any]:
         if key in answers:
             return copy.deepcopy(answers[key][1])
         answer = function(*args, **kwargs)
-        if len(answers) < MAX_ANSWERS:
+        if len(answers) < (MAX_ANSWERS if limit is None else limit):
             answers[key] = (tuple(kept), copy.deepcopy(answer))
         return answer
 

@@ -7,7 +7,7 @@ import types
 import numpy as np
 
 from grader import reference_memo
-from grader.reference_memo import MemoizedReference
+from grader.reference_memo import MemoizedReference, remembered
 
 
 def counting_module() -> tuple[types.ModuleType, list]:
@@ -89,3 +89,26 @@ def test_memory_stops_growing_at_the_cap(monkeypatch):
         assert reference.double(float(x)) == 2.0 * x
     # The first five are remembered; the last three are computed again each time.
     assert len(calls) == 8 + 3
+
+
+def test_a_remembered_formula_works_each_input_out_once(monkeypatch):
+    """The checks' wrong formulas: one computation per distinct input, a copy for each caller,
+    and no memory at all for formulas past the cap (a formula made afresh for each submission)."""
+    monkeypatch.setattr(reference_memo, "_remembered", {})
+    calls = []
+
+    def doubled(x):
+        calls.append(x)
+        return np.asarray(x, dtype=float) * 2
+
+    first = remembered(doubled)(np.array([1.0, 2.0]))
+    first[0] = 99.0  # a caller changing its answer does not change the next caller's
+    again = remembered(doubled)(np.array([1.0, 2.0]))
+    assert again.tolist() == [2.0, 4.0]
+    remembered(doubled)(np.array([1, 2]))  # another dtype is another input
+    assert len(calls) == 2
+
+    monkeypatch.setattr(reference_memo, "MAX_FUNCTIONS", 1)
+    made_afresh = [lambda x: calls.append(x) or x for _ in range(3)]
+    assert all(remembered(formula) is formula for formula in made_afresh)
+    assert list(reference_memo._remembered) == [doubled]

@@ -18,6 +18,7 @@ from grader.oracles.compare import Verdict, check_array, check_label, check_numb
 from grader.oracles.misconceptions import with_hint
 from grader.oracles.symbolic import check_symbolic
 from grader.proxy import StudentProxy
+from grader.reference_memo import remembered
 
 Wrong = Mapping[str, Callable[..., Any]]
 
@@ -49,13 +50,22 @@ def explain(verdict: Verdict, got: Any, expected: Any, wrong: Wrong | None, args
     """A failing verdict with the misconception it matches (or the relation it shows) appended."""
     if verdict.ok:
         return verdict
-    candidates = {}
+    return with_hint(verdict, got, expected, wrong_values(wrong, args, kwargs))
+
+
+def wrong_values(wrong: Wrong | None, args: Sequence[Any], kwargs: Mapping[str, Any]) -> dict:
+    """Each wrong formula's value on these arguments, leaving out those with none here.
+
+    Values are remembered (`grader.reference_memo.remembered`): every submission that fails a
+    check fails it on the same inputs, so each formula is worked out once per input.
+    """
+    values = {}
     for name, formula in (wrong or {}).items():
         try:
-            candidates[name] = formula(*args, **kwargs)
+            values[name] = remembered(formula)(*args, **kwargs)
         except (ArithmeticError, ValueError, TypeError, IndexError):
             continue  # this wrong formula has no value here, so it cannot be the one
-    return with_hint(verdict, got, expected, candidates)
+    return values
 
 
 def same_expression(student: StudentProxy, reference: Any, expression: str,
@@ -147,7 +157,7 @@ def same_labels(student: StudentProxy, reference: Any, function: str,
         name
         for name, formula in (wrong or {}).items()
         if all(
-            formula(*args, **kwargs) == got
+            remembered(formula)(*args, **kwargs) == got
             for (args, kwargs), got in zip(cases, answers, strict=True)
         )
     ]

@@ -42,6 +42,7 @@ from grader.oracles.misconceptions import diagnose
 from grader.oracles.symbolic import Outcome, check_symbolic, equivalent, parse_expression
 from grader.oracles.values import is_real_number, unsupported_type_name
 from grader.proxy import StudentProxy
+from grader.reference_memo import remembered
 from grader.specs import SymbolicFunction
 
 SIGNS = ("increasing", "decreasing", "stationary")
@@ -373,7 +374,7 @@ def value_of(formula: Callable[..., Any], args: Sequence[Any], kwargs: Mapping[s
     """A wrong formula's value on these arguments, or None where it has none (an int-only
     mistake given a float, a division by zero)."""
     try:
-        return formula(*args, **kwargs)
+        return remembered(formula)(*args, **kwargs)
     except (ArithmeticError, ValueError, TypeError, IndexError):
         return None
 

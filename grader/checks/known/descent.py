@@ -25,7 +25,7 @@ from typing import Any
 import numpy as np
 
 from grader.checking import CheckFailure, fail, require
-from grader.checks.helpers import Wrong, same_value
+from grader.checks.helpers import Wrong, same_value, wrong_values
 from grader.checks.helpers import same_labels as labels
 from grader.oracles.compare import Verdict, check_array, check_tuple
 from grader.oracles.misconceptions import describe_relation, diagnose, real_array
@@ -44,17 +44,6 @@ def floats(*values: Any) -> tuple[np.ndarray, ...]:
 
 
 # --- judges ----------------------------------------------------------------------------------
-
-
-def candidates_of(wrong: Wrong | None, args: Sequence[Any], kwargs: Mapping[str, Any]) -> dict:
-    """The value of each wrong formula on these arguments, leaving out those undefined here."""
-    values = {}
-    for name, formula in (wrong or {}).items():
-        try:
-            values[name] = formula(*args, **kwargs)
-        except (ArithmeticError, ValueError, TypeError, IndexError):
-            continue  # no value here, so it cannot be the student's mistake
-    return values
 
 
 def hinted(verdict: Verdict, got: Any, expected: Any, candidates: Mapping[str, Any]) -> Verdict:
@@ -87,7 +76,7 @@ def same_trajectory(student: StudentProxy, reference: ModuleType, args: tuple, *
     expected = reference.gradient_descent(*args)
     verdict = check_array(got, expected, call=student.last_call)
     if not verdict.ok:
-        require(hinted(verdict, got, expected, candidates_of(wrong, args, {})))
+        require(hinted(verdict, got, expected, wrong_values(wrong, args, {})))
     return got
 
 
@@ -129,7 +118,7 @@ def same_minibatches(student: StudentProxy, reference: ModuleType, n_samples: in
                         if not np.array_equal(*pair))  # fmt: skip
         message = (f"{call}: batch {position} is {got[position].tolist()[:10]}, expected "
                    f"{expected[position].tolist()[:10]}.")  # fmt: skip
-    for name, batches in candidates_of(wrong, (n_samples, batch_size, seed), {}).items():
+    for name, batches in wrong_values(wrong, (n_samples, batch_size, seed), {}).items():
         if len(batches) == len(got) and all(map(np.array_equal, got, batches)):
             fail(f"{message} This looks like {name}.")
     shuffled = np.concatenate(got) if got else np.array([], dtype=int)
@@ -155,7 +144,7 @@ def same_named_pair(student: StudentProxy, reference: ModuleType, function: str,
     failing = [verdict for verdict in verdicts if not verdict.ok]
     if not failing:
         return got
-    for name, pair in candidates_of(wrong, args, kwargs).items():
+    for name, pair in wrong_values(wrong, args, kwargs).items():
         if all(check_array(part, want, call="", rtol=1e-6).ok
                for part, want in zip(got, pair, strict=True)):  # fmt: skip
             fail(f"{failing[0].message} This looks like {name}.")

@@ -15,7 +15,7 @@ contract's defaults included), so the helpers' `wrong=` diagnosis can name it. J
 
 Generic helpers that could move to `grader.checks.helpers` if other assignments want them:
 `box_bounds` (smoothness of a function of several variables), `plain_inputs`,
-`candidate_values` and `name_mistakes` (every matching mistake named, not only the first).
+`wrong_values` and `name_mistakes` (every matching mistake named, not only the first).
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ import numpy as np
 import sympy
 
 from grader.checking import CheckFailure, fail, require
-from grader.checks.helpers import Wrong, explain
+from grader.checks.helpers import Wrong, explain, wrong_values
 from grader.checks.helpers import same_labels as labels
 from grader.oracles.compare import Verdict, check_array, check_number
 from grader.oracles.finite_difference import Smoothness, check_fd, fd_tolerance
@@ -178,7 +178,7 @@ def same_hessian(student: StudentProxy, f: SymbolicFunction, x: Any, h: float | 
     verdict = check_array(got, exact, call=call, rtol=0.0, atol=tolerance)
     if verdict.ok:
         return got
-    named = diagnose(got, candidate_values(wrong, (f, x), kwargs))
+    named = diagnose(got, wrong_values(wrong, (f, x), kwargs))
     if named is not None:
         fail(f"{verdict.message} This looks like {named}.")
     note = asymmetry(got, tolerance)
@@ -238,7 +238,7 @@ def same_gradient_check(student: StudentProxy, reference: ModuleType, f: Symboli
     tolerance = gradient_check_tolerance(f, grad_fn, x, step)
     verdict = check_number(got, expected, call=call, rtol=0.0, atol=tolerance)
     if not verdict.ok:
-        candidates = candidate_values(wrong, (f, grad_fn, x), kwargs)
+        candidates = wrong_values(wrong, (f, grad_fn, x), kwargs)
         verdict = name_mistakes(verdict, got, expected, candidates)
     if not verdict.ok and _gradient_norms(f, grad_fn, np.asarray(x, dtype=float), step) == 0:
         fail(verdict.message + zero_gradient_hint(got))
@@ -686,17 +686,6 @@ def name_mistakes(verdict: Verdict, got: Any, expected: Any, candidates: dict[st
     if matches:
         return Verdict(False, f"{verdict.message} This looks like {'; or '.join(matches)}.")
     return with_hint(verdict, got, expected)
-
-
-def candidate_values(wrong: Wrong | None, args: Sequence[Any], kwargs: dict) -> dict[str, Any]:
-    """Each wrong formula's value on these arguments (those with no value here left out)."""
-    values = {}
-    for name, formula in (wrong or {}).items():
-        try:
-            values[name] = formula(*args, **kwargs)
-        except (ArithmeticError, ValueError, TypeError, IndexError):
-            continue
-    return values
 
 
 def zero_gradient_hint(got: Any) -> str:
