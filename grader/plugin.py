@@ -29,6 +29,7 @@ from grader.proxy import StudentProxy
 from grader.reference_memo import MemoizedReference
 from grader.results import CheckResult, ExerciseResult, SubmissionResult
 from grader.sandbox.launcher import Template
+from grader.sandbox.plan import CallPlan
 from grader.sandbox.runner import LoadReport, RunLimits, SubmissionRunner
 from grader.submissions import Submission, SubmissionCode
 
@@ -84,6 +85,8 @@ class GradingPlugin:
         self.reference_factory = reference_factory
         self._reference_module: Any = None
         self._templates: dict[tuple[str, ...], Template] = {}
+        self._plan: CallPlan | None = None
+        self._recording: list[bytes] | None = None
 
     # --- fixtures -----------------------------------------------------------------------------
 
@@ -147,6 +150,7 @@ class GradingPlugin:
         gc.collect()
         gc.freeze()
         try:
+            self._plan = self._record_plan(items)
             for index, submission in enumerate(self.submissions):
                 if submission is None:
                     continue
@@ -158,6 +162,27 @@ class GradingPlugin:
             for template in self._templates.values():
                 template.close()
         return True
+
+    def _record_plan(self, items: list[pytest.Item]) -> CallPlan | None:
+        """The calls the checks make into a submission that passes them all, in order.
+
+        The reference solution is graded first, in the sandbox like any submission, and the
+        requests it is sent become the plan that every student's worker is sent ahead (see
+        `grader.sandbox.plan`). Without the solution's source (a student release), calls are
+        simply made one at a time.
+        """
+        first = next((submission for submission in self.submissions if submission), None)
+        solution = self.assignment.solution
+        if first is None or self.reference_factory is not None or not solution.is_file():
+            return None
+        reference = Submission("(reference solution)", solution, "py", solution.name)
+        self._recording = []
+        try:
+            self._grade(self._template(first.read()), reference, reference.read(), items)
+            requests = self._recording
+        finally:
+            self._recording = None
+        return CallPlan(requests) if requests else None
 
     def pytest_sessionstart(self) -> None:
         """Start the template the first submission needs now: it imports while pytest collects.
@@ -246,6 +271,8 @@ class GradingPlugin:
             limits=RunLimits(
                 limits.seconds_per_call, limits.seconds_per_submission, limits.memory_mb
             ),
+            plan=self._plan,
+            record=self._recording,
         )
         load = runner.load()
         if load.failure:

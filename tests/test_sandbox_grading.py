@@ -311,3 +311,39 @@ def test_grading_session_loads_no_third_party_pytest_plugin():
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=REPO)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "[] []"
+
+
+AHEAD_OR_NOT = """
+import json, sys
+from pathlib import Path
+from grader.course import load_course
+from grader.plugin import load_module
+from grader.session import run_session
+from grader.submissions import discover
+
+course = load_course(Path({course!r}))
+assignment = course.assignment({assignment!r})
+found = discover(Path({folder!r}), assignment.id)
+results = {{}}
+# With a reference of its own (as the student release has), a session makes no plan.
+plain = {{"reference_factory": lambda a: load_module(a.solution, "plain_reference")}}
+for name, options in (("ahead", {{}}), ("one_at_a_time", plain)):
+    graded = results[name] = {{}}
+    report = lambda result, _: graded.__setitem__(result.student, result.as_dict())
+    assert run_session(course, assignment, list(found), report, **options) == []
+print(json.dumps(results))
+"""
+
+
+@pytest.mark.parametrize("assignment_id", ["derivatives", "gradients", "descent"])
+def test_calls_sent_ahead_grade_exactly_like_calls_made_one_at_a_time(assignment_id):
+    """The bundled examples (right, wrong in typical ways, untouched, a notebook) get the same
+    points and the same messages whether calls are sent ahead of the checks or not."""
+    folder = REPO / "examples" / "submissions" / assignment_id
+    script = AHEAD_OR_NOT.format(course=str(REPO / "course.toml"), assignment=assignment_id,
+                                 folder=str(folder))  # fmt: skip
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=REPO)
+    assert done.returncode == 0, done.stderr
+    results = json.loads(done.stdout)
+    assert len(results["ahead"]) == len(list(folder.iterdir())) >= 4
+    assert results["ahead"] == results["one_at_a_time"]

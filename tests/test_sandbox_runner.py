@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import subprocess
@@ -12,8 +13,10 @@ import pytest
 
 from grader.sandbox.launcher import Template
 from grader.sandbox.pipes import OUTPUT_CAP
+from grader.sandbox.plan import AHEAD, CallPlan
 from grader.sandbox.runner import (
     BudgetExhausted,
+    CallFailed,
     CallTimedOut,
     FunctionMissing,
     RunLimits,
@@ -63,11 +66,24 @@ def template():
     started.close()
 
 
-def runner(template, seconds_per_call=1.0, seconds_per_submission=20.0, source=SOURCE):
+def runner(template, seconds_per_call=1.0, seconds_per_submission=20.0, source=SOURCE,
+           plan=None, record=None):  # fmt: skip
     limits = RunLimits(seconds_per_call, seconds_per_submission, 256)
-    made = SubmissionRunner(template, [source], "student.py", notebook=False, limits=limits)
+    made = SubmissionRunner(template, [source], "student.py", notebook=False, limits=limits,
+                            plan=plan, record=record)  # fmt: skip
     made.load()
     return made
+
+
+def planned(template, *calls):
+    """The plan a run making `calls` (name, args) records: their encoded requests, in order."""
+    requests: list[bytes] = []
+    run = runner(template, record=requests)
+    for name, args in calls:
+        with contextlib.suppress(CallFailed):
+            run.call(name, args)
+    run.close()
+    return CallPlan(requests)
 
 
 def test_load_reports_the_functions(template):
@@ -227,3 +243,48 @@ def test_matplotlib_template_hands_workers_no_figure():
         run.close()
     finally:
         started.close()
+
+
+def test_planned_calls_run_ahead_and_each_answer_goes_to_its_own_call(template):
+    """The worker runs planned calls before they are asked: a check that skips one (as a failing
+    check stops early) gets its own answer, after the skipped call has run."""
+    plan = planned(template, *[("remember", [value]) for value in (10, 20, 30, 40)])
+    run = runner(template, plan=plan)
+    assert run.call("remember", [10]).value == 1
+    assert run.call("remember", [30]).value == 3  # remember(20) ran ahead, unasked
+    assert run.call("double", [4]).value == 8  # not planned: asked now, behind those ahead
+    assert run.call("remember", [40]).value == 4  # its answer was kept meanwhile
+    run.close()
+
+
+def test_only_the_next_calls_are_sent_ahead(template):
+    plan = planned(template, *[("remember", [value]) for value in range(3 * AHEAD)])
+    run = runner(template, plan=plan)
+    assert run.call("remember", [0]).value == 1
+    assert run.call("double", [1]).value == 2
+    # remember(0) and the AHEAD calls sent after it ran before double; none beyond them did.
+    assert run.call("remember", [3 * AHEAD - 1]).value == AHEAD + 2
+    run.close()
+
+
+def test_a_call_sent_ahead_that_crashes_or_hangs_costs_the_asked_call_nothing(template):
+    plan = planned(template, ("double", [1]), ("crash", []), ("double", [2]), ("hang", []),
+                   ("double", [3]))  # fmt: skip
+    run = runner(template, seconds_per_call=0.5, plan=plan)
+    assert run.call("double", [1]).value == 2
+    assert run.call("double", [2]).value == 4  # from a fresh worker: crash ran ahead
+    assert run.call("double", [3]).value == 6  # likewise, after hang ran out of time
+    run.close()
+
+
+def test_a_planned_call_keeps_its_own_limits_and_failures(template):
+    plan = planned(template, ("double", [1]), ("hang", []), ("crash", []), ("double", [None]))
+    run = runner(template, seconds_per_call=0.5, plan=plan)
+    assert run.call("double", [1]).value == 2
+    with pytest.raises(CallTimedOut, match=r"0\.5 s"):
+        run.call("hang")
+    with pytest.raises(WorkerCrashed, match="segmentation fault"):
+        run.call("crash")
+    with pytest.raises(StudentRaised, match="TypeError"):
+        run.call("double", [None])
+    run.close()

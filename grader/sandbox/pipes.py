@@ -3,6 +3,9 @@
 Requests go down one pipe and answers come up another, framed; everything the worker prints
 arrives on a third pipe, which is drained while waiting so the worker never blocks on it, and of
 which only the first `OUTPUT_CAP` bytes are kept: a flood of output costs neither memory nor disk.
+Requests never block the grader: what the request pipe does not take at once is written while
+waiting for answers, so that with several requests in flight (see `grader.sandbox.plan`) the
+grader and a worker waiting for its answers to be read never wait on each other.
 """
 
 from __future__ import annotations
@@ -37,6 +40,7 @@ class WorkerPipes:
         self.output_dropped = 0
         self._output_open = True
         self._frames = FrameReader()
+        self._outgoing = bytearray()
         for fd in (request_w, response_r, output_r):
             os.set_blocking(fd, False)
 
@@ -48,19 +52,20 @@ class WorkerPipes:
         output_r, output_w = os.pipe()
         return cls(request_w, response_r, output_r), [request_r, response_w, output_w]
 
-    def send(self, payload: bytes, deadline: float) -> None:
-        """Write one framed request, waiting (until the deadline) while the pipe is full."""
-        view = memoryview(len(payload).to_bytes(4, "big") + payload)
-        while view:
+    def send(self, payload: bytes) -> None:
+        """Queue one framed request and write what the pipe takes now; `receive` writes the rest."""
+        self._outgoing += len(payload).to_bytes(4, "big") + payload
+        self._flush()
+
+    def _flush(self) -> None:
+        while self._outgoing:
             try:
-                written = os.write(self.request_w, view)
-                view = view[written:]
-                continue
+                written = os.write(self.request_w, self._outgoing)
             except BlockingIOError:
-                pass
+                return
             except BrokenPipeError as error:
                 raise WorkerGone from error
-            self._wait([], deadline, writable=[self.request_w])
+            del self._outgoing[:written]
 
     def receive(self, deadline: float) -> bytes:
         """The next framed answer; WorkerGone at end of stream, WorkerSilent past the deadline."""
@@ -68,7 +73,10 @@ class WorkerPipes:
             frame = self._frames.next_frame()
             if frame is not None:
                 return frame
-            ready = self._wait([self.response_r], deadline)
+            writable = [self.request_w] if self._outgoing else []
+            ready = self._wait([self.response_r], deadline, writable)
+            if self.request_w in ready:
+                self._flush()
             if self.response_r in ready:
                 chunk = self._read(self.response_r)
                 if chunk == b"":

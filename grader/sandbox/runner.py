@@ -20,6 +20,7 @@ from . import wire
 from .containment import WorkerLimits
 from .launcher import Template
 from .pipes import OUTPUT_CAP, WorkerGone, WorkerPipes, WorkerSilent
+from .plan import CallPlan, PlanProgress
 
 START_SECONDS = 10.0
 
@@ -109,7 +110,11 @@ class SubmissionRunner:
         *,
         notebook: bool,
         limits: RunLimits,
+        plan: CallPlan | None = None,
+        record: list[bytes] | None = None,
     ) -> None:
+        """`plan`: the requests to send ahead (see `grader.sandbox.plan`); `record`, when given,
+        receives every call's encoded request, in order, to make such a plan."""
         self.template = template
         self.cells = list(cells)
         self.filename = filename
@@ -119,6 +124,8 @@ class SubmissionRunner:
         self.load_report: LoadReport | None = None
         self.output = bytearray()
         self._worker: _Worker | None = None
+        self._progress = PlanProgress(plan) if plan else None
+        self._record = record
         self._budget_end = time.monotonic() + limits.seconds_per_submission
 
     # --- public -------------------------------------------------------------------------------
@@ -136,8 +143,6 @@ class SubmissionRunner:
         *, return_args: bool = False,
     ) -> CallResult:  # fmt: skip
         """Call `function` in the sandbox; raise a `CallFailed` subclass if no value came back."""
-        if self._worker is None:
-            self._start()
         request = {
             "op": "call",
             "function": function,
@@ -145,7 +150,10 @@ class SubmissionRunner:
             "kwargs": dict(kwargs or {}),
             "return_args": return_args,
         }
-        answer = self._exchange(request)
+        encoded = wire.encode(request)
+        if self._record is not None:
+            self._record.append(encoded)
+        answer = self._answer(encoded)
         if "missing" in answer:
             raise FunctionMissing(f"{function} is not defined in your submission")
         if "exited" in answer:
@@ -196,14 +204,84 @@ class SubmissionRunner:
 
     def _exchange(self, request: dict) -> dict:
         assert self._worker is not None
-        deadline = self._deadline()
         try:
-            self._worker.pipes.send(wire.encode(request), deadline)
+            self._worker.pipes.send(wire.encode(request))
         except WorkerGone:
             raise self._crash() from None
-        except WorkerSilent:
-            raise self._timeout() from None
-        return self._receive_until(deadline)
+        return self._receive_until(self._deadline())
+
+    # --- answers, sent ahead or asked now (see grader.sandbox.plan) ---------------------------
+
+    def _answer(self, request: bytes) -> dict:
+        """The worker's answer to one encoded call request."""
+        while True:
+            if self._worker is None:
+                self._start()
+            position = self._progress.find(request) if self._progress else None
+            try:
+                if position is None:
+                    return self._answer_now(request)
+                return self._answer_planned(position)
+            except _AheadLost:
+                # A call sent ahead of this one ended the worker. The next worker is sent this
+                # request first, so that cannot happen twice.
+                continue
+
+    def _answer_planned(self, position: int) -> dict:
+        progress = self._progress
+        assert progress is not None
+        progress.skip_to(position)
+        if position in progress.kept:
+            answer = progress.kept.pop(position)
+        else:
+            self._send_ahead()
+            while True:
+                current = progress.ahead.popleft()
+                if current == position:
+                    answer = self._receive_until(self._deadline())
+                    break
+                self._receive_ahead(keep=False)  # skipped by the checks: dropped unread
+        progress.cursor = position + 1
+        self._send_ahead()
+        return answer
+
+    def _answer_now(self, request: bytes) -> dict:
+        assert self._worker is not None
+        try:
+            self._worker.pipes.send(request)
+        except WorkerGone:
+            raise self._crash() from None
+        # The worker answers in order: first what was sent ahead, kept for when it is asked.
+        while self._progress and self._progress.ahead:
+            position = self._progress.ahead.popleft()
+            self._progress.kept[position] = self._receive_ahead()
+        return self._receive_until(self._deadline())
+
+    def _send_ahead(self) -> None:
+        assert self._worker is not None and self._progress is not None
+        for position in self._progress.to_send():
+            try:
+                self._worker.pipes.send(self._progress.plan.requests[position])
+            except WorkerGone:
+                return  # the worker is gone; reading its answers says so
+
+    def _receive_ahead(self, *, keep: bool = True) -> dict:
+        """An answer to a request no check is waiting for yet; `_AheadLost` if the worker ended.
+
+        Its time limit is the same as any call's; a call that needs longer, crashes or answers
+        with garbage (when it is kept and so decoded) ends this worker, and the checks' own
+        request goes to a fresh one.
+        """
+        assert self._worker is not None
+        try:
+            frame = self._worker.pipes.receive(self._deadline())
+            answer = wire.decode(frame) if keep else {}
+        except (WorkerGone, WorkerSilent, wire.WireError):
+            answer = None
+        if not isinstance(answer, dict):
+            self._end_worker(kill=True)
+            raise _AheadLost
+        return answer
 
     def _receive(self, seconds: float) -> dict:
         return self._receive_until(min(time.monotonic() + seconds, self._budget_end))
@@ -248,6 +326,8 @@ class SubmissionRunner:
         worker, self._worker = self._worker, None
         if worker is None:
             return None
+        if self._progress is not None:
+            self._progress.restart()
         if kill:
             self.template.kill(worker.pid)
         worker.pipes.close()
@@ -255,6 +335,10 @@ class SubmissionRunner:
         room = OUTPUT_CAP - len(self.output)
         self.output += worker.pipes.output[: max(0, room)]
         return status
+
+
+class _AheadLost(Exception):
+    """The worker ended while answering a request sent ahead of the one a check is asking."""
 
 
 def _describe_exit(status: dict | None) -> str:
