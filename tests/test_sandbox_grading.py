@@ -318,32 +318,50 @@ import json, sys
 from pathlib import Path
 from grader.course import load_course
 from grader.plugin import load_module
+from grader.sandbox.runner import SubmissionRunner
 from grader.session import run_session
 from grader.submissions import discover
 
 course = load_course(Path({course!r}))
 assignment = course.assignment({assignment!r})
 found = discover(Path({folder!r}), assignment.id)
-results = {{}}
+results, plans = {{}}, {{}}
+opened = SubmissionRunner.__init__
+
+def noting_the_plan(runner, *args, plan=None, record=None, **kwargs):
+    # The size of the plan each runner is given (None: calls made one at a time).
+    plans[mode].append(len(plan) if plan else None)
+    opened(runner, *args, plan=plan, record=record, **kwargs)
+
+SubmissionRunner.__init__ = noting_the_plan
 # With a reference of its own (as the student release has), a session makes no plan.
 plain = {{"reference_factory": lambda a: load_module(a.solution, "plain_reference")}}
-for name, options in (("ahead", {{}}), ("one_at_a_time", plain)):
-    graded = results[name] = {{}}
+for mode, options in (("ahead", {{}}), ("one_at_a_time", plain)):
+    graded = results[mode] = {{}}
+    plans[mode] = []
     report = lambda result, _: graded.__setitem__(result.student, result.as_dict())
     assert run_session(course, assignment, list(found), report, **options) == []
-print(json.dumps(results))
+print(json.dumps({{"results": results, "plans": plans}}))
 """
 
 
 @pytest.mark.parametrize("assignment_id", ["derivatives", "gradients", "descent"])
 def test_calls_sent_ahead_grade_exactly_like_calls_made_one_at_a_time(assignment_id):
     """The bundled examples (right, wrong in typical ways, untouched, a notebook) get the same
-    points and the same messages whether calls are sent ahead of the checks or not."""
+    points and the same messages whether calls are sent ahead of the checks or not, and a
+    session with the solution's source does send them ahead."""
     folder = REPO / "examples" / "submissions" / assignment_id
     script = AHEAD_OR_NOT.format(course=str(REPO / "course.toml"), assignment=assignment_id,
                                  folder=str(folder))  # fmt: skip
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=REPO)
     assert done.returncode == 0, done.stderr
-    results = json.loads(done.stdout)
+    out = json.loads(done.stdout)
+    results, plans = out["results"], out["plans"]
     assert len(results["ahead"]) == len(list(folder.iterdir())) >= 4
     assert results["ahead"] == results["one_at_a_time"]
+    # Sent ahead: the reference's run records the plan (given none itself), and every student's
+    # runner gets all of it; without the solution's source, no runner gets a plan.
+    recorded, *students = plans["ahead"]
+    assert recorded is None and len(students) == len(results["ahead"])
+    assert len(set(students)) == 1 and isinstance(students[0], int) and students[0] > 20
+    assert set(plans["one_at_a_time"]) == {None}
