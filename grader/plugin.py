@@ -86,7 +86,6 @@ class GradingPlugin:
         self._reference_module: Any = None
         self._templates: dict[tuple[str, ...], Template] = {}
         self._plan: CallPlan | None = None
-        self._recording: list[bytes] | None = None
 
     # --- fixtures -----------------------------------------------------------------------------
 
@@ -176,12 +175,8 @@ class GradingPlugin:
         if first is None or self.reference_factory is not None or not solution.is_file():
             return None
         reference = Submission("(reference solution)", solution, "py", solution.name)
-        self._recording = []
-        try:
-            self._grade(self._template(first.read()), reference, reference.read(), items)
-            requests = self._recording
-        finally:
-            self._recording = None
+        requests: list[bytes] = []
+        self._grade(self._template(first.read()), reference, reference.read(), items, requests)
         return CallPlan(requests) if requests else None
 
     def pytest_sessionstart(self) -> None:
@@ -228,8 +223,10 @@ class GradingPlugin:
         submission: Submission,
         code: SubmissionCode,
         items: list[pytest.Item],
+        record: list[bytes] | None = None,
     ) -> tuple[SubmissionResult, tuple[str, ...]]:
-        runner, load, error, notes = self._open(template, submission, code)
+        """Grade one submission; `record`, when given, receives every call request it is sent."""
+        runner, load, error, notes = self._open(template, submission, code, record)
         # A submission that never reached a worker says nothing about the isolation level.
         layers = (*template.base_layers, *runner.layers) if runner and runner.layers else ()
         self._current = _Current(submission, StudentProxy(runner, load, error or ""))
@@ -257,7 +254,11 @@ class GradingPlugin:
         return result, layers
 
     def _open(
-        self, template: Template, submission: Submission, code: SubmissionCode
+        self,
+        template: Template,
+        submission: Submission,
+        code: SubmissionCode,
+        record: list[bytes] | None,
     ) -> tuple[SubmissionRunner | None, LoadReport, str | None, list[str]]:
         """Start the submission's sandbox and run its code; say why if it could not run."""
         if code.error:
@@ -272,7 +273,7 @@ class GradingPlugin:
                 limits.seconds_per_call, limits.seconds_per_submission, limits.memory_mb
             ),
             plan=self._plan,
-            record=self._recording,
+            record=record,
         )
         load = runner.load()
         if load.failure:

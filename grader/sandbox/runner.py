@@ -187,28 +187,15 @@ class SubmissionRunner:
         hello = self._receive(min(START_SECONDS, self.limits.seconds_per_submission))
         self._worker.layers = tuple(str(layer) for layer in hello.get("layers", []))
         self.layers = self._worker.layers
-        answer = self._exchange(
-            {
-                "op": "load",
-                "cells": self.cells,
-                "filename": self.filename,
-                "notebook": self.notebook,
-            }
-        )
+        load = {"op": "load", "cells": self.cells, "filename": self.filename,
+                "notebook": self.notebook}  # fmt: skip
+        answer = self._exchange(wire.encode(load))
         if "functions" not in answer:
             raise WorkerCrashed("did not finish normally")
         return LoadReport(
             functions=tuple(str(name) for name in answer["functions"]),
             errors=tuple(error for error in answer.get("errors", []) if isinstance(error, dict)),
         )
-
-    def _exchange(self, request: dict) -> dict:
-        assert self._worker is not None
-        try:
-            self._worker.pipes.send(wire.encode(request))
-        except WorkerGone:
-            raise self._crash() from None
-        return self._receive_until(self._deadline())
 
     # --- answers, sent ahead or asked now (see grader.sandbox.plan) ---------------------------
 
@@ -220,7 +207,7 @@ class SubmissionRunner:
             position = self._progress.find(request) if self._progress else None
             try:
                 if position is None:
-                    return self._answer_now(request)
+                    return self._exchange(request)
                 return self._answer_planned(position)
             except _AheadLost:
                 # A call sent ahead of this one ended the worker. The next worker is sent this
@@ -245,7 +232,8 @@ class SubmissionRunner:
         self._send_ahead()
         return answer
 
-    def _answer_now(self, request: bytes) -> dict:
+    def _exchange(self, request: bytes) -> dict:
+        """Send one encoded request now and wait for its answer."""
         assert self._worker is not None
         try:
             self._worker.pipes.send(request)
