@@ -288,3 +288,56 @@ def test_a_planned_call_keeps_its_own_limits_and_failures(template):
     with pytest.raises(StudentRaised, match="TypeError"):
         run.call("double", [None])
     run.close()
+
+
+def _huge_pages_on_request() -> bool:
+    """Whether huge pages come only when asked for (the kernel's `madvise` setting, the usual
+    default) and the kernel can collapse memory into them on request (Linux 6.1 and later)."""
+    setting = Path("/sys/kernel/mm/transparent_hugepage/enabled")
+    if not setting.exists() or "[madvise]" not in setting.read_text():
+        return False
+    major, minor = (int(part) for part in os.uname().release.split(".")[:2])
+    return (major, minor) >= (6, 1)
+
+
+def _anonymous_huge_kib(template: Template) -> int:
+    """AnonHugePages of the template process, found from here among the launched process's
+    descendants: the Python whose parent is not a Python (workers are forked from it)."""
+    parents, commands = {}, {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        with contextlib.suppress(OSError, IndexError):
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            parents[int(entry.name)] = int(fields[1])
+            commands[int(entry.name)] = (entry / "cmdline").read_bytes()
+    tree, pending = set(), [template.process.pid]
+    while pending:
+        pid = pending.pop()
+        tree.add(pid)
+        pending += [child for child, parent in parents.items() if parent == pid]
+    python = [pid for pid in tree if commands.get(pid, b"").split(b"\0")[1:3] == [b"-I", b"-S"]]
+    (zygote,) = [pid for pid in python if parents[pid] not in python]
+    for line in Path(f"/proc/{zygote}/smaps_rollup").read_text().splitlines():
+        if line.startswith("AnonHugePages:"):
+            return int(line.split()[1])
+    raise AssertionError("no AnonHugePages line")
+
+
+@pytest.mark.skipif(not _huge_pages_on_request(), reason="no huge pages on request here")
+def test_a_template_asked_for_huge_pages_collapses_its_memory_and_still_serves():
+    """With `huge_pages` the template's heap and arenas are in 2 MiB pages when it is ready (its
+    own later writes split some of them again); its workers run submissions as before."""
+    source = "def double(x):\n    return 2 * x\n"
+    huge_kib = {}
+    for huge_pages in (False, True):
+        started = Template(preload=("sympy",), huge_pages=huge_pages)
+        try:
+            started.wait_ready()
+            huge_kib[huge_pages] = _anonymous_huge_kib(started)
+            run = runner(started, seconds_per_call=5.0, source=source)
+            assert run.call("double", [21]).value == 42
+            run.close()
+        finally:
+            started.close()
+    assert huge_kib[True] >= 2 * 1024 and huge_kib[False] == 0, huge_kib

@@ -65,7 +65,10 @@ class Template:
         preload: tuple[str, ...] = (),
         use_bubblewrap: bool | None = None,
         use_seccomp: bool = True,
+        huge_pages: bool = False,
     ) -> None:
+        """`huge_pages`: collapse the template's memory into huge pages before its first fork,
+        which costs some 0.2 s once and makes every fork cheaper (see `hugepages`)."""
         bwrap = bubblewrap_path() if use_bubblewrap in (None, True) else None
         if use_bubblewrap and bwrap is None:
             raise SandboxError(
@@ -73,6 +76,7 @@ class Template:
             )
         self._own_scratch = None if bwrap else tempfile.mkdtemp(prefix="gradkit-scratch-")
         scratch = SCRATCH_INSIDE if bwrap else self._own_scratch
+        self.huge_pages = huge_pages
         self.drop_user = os.geteuid() == 0 and (bwrap is not None or _readable_by_nobody())
         grader_end, template_end = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         self.control = grader_end
@@ -83,6 +87,7 @@ class Template:
             "scratch": scratch,
             "drop_user": self.drop_user,
             "seccomp": use_seccomp,
+            "huge_pages": huge_pages,
             "path": [INSIDE_ROOT if bwrap else str(SANDBOX_PACKAGE.parent.parent), *_site_dirs()],
             "module": f"{INSIDE_PACKAGE}.zygote" if bwrap else "grader.sandbox.zygote",
         }

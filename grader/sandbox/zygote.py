@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from types import ModuleType
 
 from .containment import NOBODY, WorkerLimits, apply_limits, compile_seccomp_filter, drop_privileges
+from .hugepages import collapse_anonymous_memory
 
 MAX_COMMAND_BYTES = 64 * 1024
 
@@ -34,6 +35,8 @@ def main() -> None:
     config = json.loads(sys.argv[1])
     control = socket.socket(fileno=config["control_fd"])
     _preload(config["preload"])
+    if config.get("huge_pages"):
+        collapse_anonymous_memory()
     program = compile_seccomp_filter() if config["seccomp"] else None
     Template(control, config, program).run()
 
