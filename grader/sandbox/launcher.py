@@ -1,10 +1,11 @@
 """Grader side: starts the template (inside bubblewrap where available) and hands out workers.
 
-The template sees a read-only file system made of the Python installation, the libraries it imports
-and this sandbox package alone: never the course (solutions/, checks, grades, other submissions).
-It has no network, its own process namespace (it cannot see or signal the grader), and runs its
-workers as an unprivileged user when the grader is root. Where bubblewrap is missing the template
-runs as a plain child process, and `Template.layers` says which layers were reached.
+The template sees a read-only file system made of the Python installation, the libraries it
+imports and this sandbox package alone (and matplotlib's font list, see `fontlist`): never the
+course (solutions/, checks, grades, other submissions). It has no network, its own process
+namespace (it cannot see or signal the grader), and runs its workers as an unprivileged user
+when the grader is root. Where bubblewrap is missing the template runs as a plain child process,
+and `Template.layers` says which layers were reached.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ import tempfile
 from pathlib import Path
 
 from .containment import ONE_THREAD, WorkerLimits
+from .fontlist import lend_font_list
 from .pipes import WorkerPipes
 
 SANDBOX_PACKAGE = Path(__file__).resolve().parent
@@ -94,7 +96,10 @@ class Template:
         python = os.path.realpath(getattr(sys, "_base_executable", sys.executable))
         command = [python, "-I", "-S", "-c", BOOT, json.dumps(config)]
         if bwrap:
-            command = [bwrap, *_bubblewrap_arguments(), python, *command[1:]]
+            sandbox = [bwrap, *_bubblewrap_arguments()]
+            if "matplotlib" in preload:
+                sandbox += lend_font_list(sandbox, python, _site_dirs(), ENVIRONMENT)
+            command = [*sandbox, python, *command[1:]]
         self.bubblewrap = bwrap is not None
         self.process = subprocess.Popen(
             command,
