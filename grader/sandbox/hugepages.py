@@ -1,7 +1,7 @@
 """Huge pages for the template's memory, so that forking a worker and ending it cost less.
 
 Every fork copies the template's page tables and every worker's exit tears its copy down, page
-by page: with SymPy loaded, 2.2-3.2 ms and 3.0-4.9 ms of CPU per worker on the 2-core machine
+by page: with SymPy loaded, 1.5-3.2 ms and 3.0-4.9 ms of CPU per worker on the 2-core machine
 where it was measured (`perf` shows `copy_page_range` and `unmap_page_range`). Memory collapsed
 into 2 MiB pages is copied and torn down in far fewer steps. A worker that writes into such a
 page gets its own 4 KiB copy, as before: isolation is unchanged. The template's own writes after
