@@ -45,6 +45,8 @@ def _worker_sees(cache_home, monkeypatch) -> tuple[list[str], bool]:
 
 
 def test_the_font_list_is_built_once_and_lent_read_only(tmp_path, monkeypatch):
+    """The first template builds the list into the cache; it and the next one find it bound
+    read-only where matplotlib looks, and the next one does not build it again."""
     lent, drew = _worker_sees(tmp_path, monkeypatch)
     (built,) = (tmp_path / "gradkit" / "matplotlib-fonts").glob("*/fontlist-*.json")
     assert lent == [f"{CACHE_INSIDE}/{built.name}"]
@@ -57,6 +59,7 @@ def test_the_font_list_is_built_once_and_lent_read_only(tmp_path, monkeypatch):
 
 
 def test_without_a_usable_cache_folder_the_template_searches_fonts_itself(tmp_path, monkeypatch):
+    """A cache location that cannot be a folder lends nothing, and grading goes on as before."""
     not_a_folder = tmp_path / "cache"
     not_a_folder.write_text("a file where the cache folder would be")
     assert _worker_sees(not_a_folder, monkeypatch) == ([], True)

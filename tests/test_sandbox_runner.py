@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -296,8 +297,8 @@ def _huge_pages_on_request() -> bool:
     setting = Path("/sys/kernel/mm/transparent_hugepage/enabled")
     if not setting.exists() or "[madvise]" not in setting.read_text():
         return False
-    major, minor = (int(part) for part in os.uname().release.split(".")[:2])
-    return (major, minor) >= (6, 1)
+    version = re.match(r"(\d+)\.(\d+)", os.uname().release)
+    return version is not None and (int(version[1]), int(version[2])) >= (6, 1)
 
 
 def _anonymous_huge_kib(template: Template) -> int:
