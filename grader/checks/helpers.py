@@ -21,6 +21,9 @@ from grader.proxy import StudentProxy
 from grader.reference_memo import remembered
 
 Wrong = Mapping[str, Callable[..., Any]]
+# How a wrong formula says it has no value on some arguments (an int-only mistake given a float,
+# a division by zero): it cannot be the student's mistake there.
+NO_VALUE_HERE = (ArithmeticError, ValueError, TypeError, IndexError)
 
 
 def same_number(student: StudentProxy, reference: Any, function: str, *args: Any,
@@ -63,8 +66,8 @@ def wrong_values(wrong: Wrong | None, args: Sequence[Any], kwargs: Mapping[str, 
     for name, formula in (wrong or {}).items():
         try:
             values[name] = remembered(formula)(*args, **kwargs)
-        except (ArithmeticError, ValueError, TypeError, IndexError):
-            continue  # this wrong formula has no value here, so it cannot be the one
+        except NO_VALUE_HERE:
+            continue
     return values
 
 

@@ -29,7 +29,7 @@ import numpy as np
 import sympy
 
 from grader.checking import fail, require
-from grader.checks.helpers import Wrong, explain
+from grader.checks.helpers import NO_VALUE_HERE, Wrong, explain
 from grader.oracles.compare import Verdict, check_number
 from grader.oracles.finite_difference import (
     Smoothness,
@@ -375,7 +375,7 @@ def value_of(formula: Callable[..., Any], args: Sequence[Any], kwargs: Mapping[s
     mistake given a float, a division by zero)."""
     try:
         return remembered(formula)(*args, **kwargs)
-    except (ArithmeticError, ValueError, TypeError, IndexError):
+    except NO_VALUE_HERE:
         return None
 
 

@@ -14,8 +14,8 @@ contract's defaults included), so the helpers' `wrong=` diagnosis can name it. J
 - `plain_inputs`: a call on int or list input that, when it fails, is retried on float arrays.
 
 Generic helpers that could move to `grader.checks.helpers` if other assignments want them:
-`box_bounds` (smoothness of a function of several variables), `plain_inputs`,
-`wrong_values` and `name_mistakes` (every matching mistake named, not only the first).
+`box_bounds` (smoothness of a function of several variables), `plain_inputs` and
+`name_mistakes` (every matching mistake named, not only the first).
 """
 
 from __future__ import annotations
