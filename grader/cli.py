@@ -7,6 +7,7 @@ a problem in course.toml.
 from __future__ import annotations
 
 import argparse
+import gc
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -127,6 +128,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         # soft_wrap: a path in the message stays whole, to be copied from the terminal.
         console.print(f"[bold red]error:[/] {error}", highlight=False, soft_wrap=True)
         return USAGE_ERROR
+
+
+def console_main() -> int:
+    """The `grader` console script and `python -m grader`: run the command line, then exit fast.
+
+    Shutting the interpreter down runs full garbage collections over every object of the modules
+    a command loaded; with nbgrader's (SQLAlchemy, nbconvert, traitlets) that was 0.4-0.6 s at the
+    end of each `grader grade --nbgrader`, more than grading ten notebooks. Frozen objects are
+    not scanned. Nothing needs collecting by then: the command has closed its files and the
+    gradebook, and the process ends.
+    """
+    status = main()
+    gc.freeze()
+    return status
 
 
 def _skip_iri_format_checks() -> None:
@@ -250,4 +265,4 @@ def run_notebooks(arguments: argparse.Namespace, console: Console) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(console_main())
