@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 
+import pytest
 from conftest import REPO
 
 
@@ -21,3 +23,29 @@ def test_scale_prints_cores_and_one_row_per_size():
     rows = [line.split() for line in lines[2:]]
     assert [row[:2] for row in rows] == [["descent", "2"], ["descent", "4"]]
     assert all(float(row[5]) > 0 for row in rows)  # a peak memory was sampled
+
+
+@pytest.mark.slow
+def test_compare_nbgrader_times_the_three_runs_and_finds_the_same_scores():
+    """`compare_nbgrader.py` builds the course, releases it with nbgrader, grades the same three
+    notebooks (correct, partly wrong, untouched) with nbgrader's autograde twice and with
+    `grader grade --nbgrader`, prints each one's time per submission and both ratios, and finds
+    that nbgrader (running gradkit's test cells) and gradkit gave every student the same score."""
+    command = ["benchmarks/compare_nbgrader.py", "--count", "3", "--assignment", "descent"]
+    done = subprocess.run(
+        [sys.executable, *command],
+        cwd=REPO, capture_output=True, text=True, timeout=600, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[0] == f"3 notebook submissions of descent, {os.cpu_count()} cores"
+    timed = {line[:44].strip(): line[44:].split() for line in lines[1:4]}
+    assert list(timed) == [
+        "nbgrader autograde, gradkit's test cells",
+        "nbgrader autograde, empty test cells",
+        "grader grade --nbgrader",
+    ]
+    assert all(float(value) > 0 and unit == "ms" for value, unit, *_ in timed.values())
+    assert lines[4].startswith("  gradkit vs nbgrader with gradkit's cells:")
+    assert lines[5].startswith("  gradkit vs nbgrader's own floor:")
+    assert lines[6] == "  students whose score differs between the two gradings: 0 of 3"
