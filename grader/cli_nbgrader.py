@@ -8,10 +8,16 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rich.console import Console
 
 from grader.cli import UsageError, grading_progress, report_grades
+
+if TYPE_CHECKING:
+    from grader.course import Assignment, Course
+    from grader.grading import EarlySessions
+    from grader.nbgrader.grade import NbgraderGrading
 
 INSTALL_HINT = "nbgrader is not installed; install it with pip install 'gradkit[nbgrader]'."
 
@@ -55,7 +61,7 @@ def run_nbgrader_build(arguments: argparse.Namespace, console: Console) -> int:
 def run_grade_nbgrader(arguments: argparse.Namespace, console: Console) -> int:
     """`grader grade --nbgrader`: grade the course directory's submissions, fill its gradebook."""
     from grader.course import CourseError, find_course, load_course
-    from grader.grading import GradingError
+    from grader.grading import EarlySessions
 
     if arguments.submissions is not None:
         raise UsageError(
@@ -63,25 +69,47 @@ def run_grade_nbgrader(arguments: argparse.Namespace, console: Console) -> int:
             "are COURSE_DIR/submitted/."
         )
     try:
+        course = load_course(find_course(arguments.course))
+        assignment = course.assignment(arguments.assignment)
+    except CourseError as error:
+        raise UsageError(str(error)) from None
+    # The grading sessions and their templates start while nbgrader is imported (about a second
+    # on one core): they wait for the submissions that nbgrader's course directory lists.
+    with EarlySessions(course, assignment, jobs=arguments.jobs, kind="ipynb") as early:
+        graded = _grade_course_directory(arguments, console, course, assignment, early)
+    for note in graded.notes:
+        console.print(f"[yellow]note:[/] {note}", highlight=False, soft_wrap=True)
+    root = Path(arguments.nbgrader)
+    out = Path(arguments.out) if arguments.out else root / "grades" / assignment.id
+    report_grades(graded.result, assignment, out, console)
+    console.print(f"wrote the scores and feedback into {root}'s gradebook", highlight=False)
+    return 0
+
+
+def _grade_course_directory(
+    arguments: argparse.Namespace,
+    console: Console,
+    course: Course,
+    assignment: Assignment,
+    early: EarlySessions,
+) -> NbgraderGrading:
+    """Import nbgrader, then grade the course directory with the sessions already started."""
+    from grader.grading import GradingError
+
+    try:
         from grader.nbgrader.coursedir import CourseDirectoryError
         from grader.nbgrader.grade import grade_course_directory
         from grader.nbgrader.gradebook import GradebookError
     except ImportError:
         raise UsageError(INSTALL_HINT) from None
-    root = Path(arguments.nbgrader)
-    try:
-        course = load_course(find_course(arguments.course))
-        assignment = course.assignment(arguments.assignment)
-    except CourseError as error:
-        raise UsageError(str(error)) from None
     with grading_progress(console) as progress:
         task = progress.add_task(assignment.id, total=None)
         try:
-            graded = grade_course_directory(
+            return grade_course_directory(
                 course,
-                root,
+                Path(arguments.nbgrader),
                 assignment,
-                jobs=arguments.jobs,
+                early=early,
                 on_start=lambda total: progress.update(task, total=total),
                 on_result=lambda _: progress.advance(task),
             )
@@ -89,9 +117,3 @@ def run_grade_nbgrader(arguments: argparse.Namespace, console: Console) -> int:
             raise UsageError(str(error)) from None
         except GradingError as error:
             raise UsageError(f"the checks could not run: {error}") from None
-    for note in graded.notes:
-        console.print(f"[yellow]note:[/] {note}", highlight=False, soft_wrap=True)
-    out = Path(arguments.out) if arguments.out else root / "grades" / assignment.id
-    report_grades(graded.result, assignment, out, console)
-    console.print(f"wrote the scores and feedback into {root}'s gradebook", highlight=False)
-    return 0

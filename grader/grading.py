@@ -4,10 +4,14 @@ The submissions are dealt round-robin to `jobs` session processes (`grader.sessi
 one pytest session with its own sandbox template. Results stream back line by line, which drives
 the progress bar; a session that dies costs only the submissions it had not reported, which get
 an error instead of a grade.
+
+Sessions can also be started before their submissions are known (`EarlySessions`), so that they
+and their templates start while the caller is still finding the submissions.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import os
@@ -20,9 +24,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from grader.course import Assignment, Course
+from grader.notebooks import PLOT_CODE
 from grader.results import ExerciseResult, GradingResult, SubmissionResult
 from grader.sandbox.containment import ONE_THREAD
-from grader.submissions import Submission
+from grader.submissions import Submission, SubmissionCode, preload_for
 
 ALL_LAYERS = ("bubblewrap", "seccomp", "unprivileged-user", "rlimits")
 
@@ -39,6 +44,73 @@ class _Session:
     problems: list[str] = field(default_factory=list)
 
 
+class EarlySessions:
+    """Grading sessions started before their submissions are known; `grade` deals them out.
+
+    `grader grade --nbgrader` starts them before it imports nbgrader, which takes about a second
+    on one core while the other cores would wait: meanwhile each session imports pytest and the
+    checks, starts a template preloading what the assignment as released names in `kind` (its
+    stub module, "py", or its notebook, "ipynb"; a submission needing other libraries gets its
+    own template, as usual) and grades the reference solution to record the plan. Then it waits
+    for its standard input to close and reads its share of the submissions from a file; a
+    session left without a share (the caller failed, or there are fewer submissions than
+    sessions) ends without grading. Use as a context manager, so that the sessions always end.
+    """
+
+    def __init__(
+        self,
+        course: Course,
+        assignment: Assignment,
+        *,
+        jobs: int | None = None,
+        kind: str = "py",
+        public_only: bool = False,
+        use_bubblewrap: bool | None = None,
+    ) -> None:
+        self._folder = tempfile.TemporaryDirectory(prefix="gradkit-jobs-")
+        self._shares = [
+            Path(self._folder.name) / f"share{index}.json"
+            for index in range(max(1, jobs or os.cpu_count() or 1))
+        ]
+        self.sessions = [
+            _start(course, assignment, None, share.with_name(f"job{index}.json"),
+                   public_only=public_only, use_bubblewrap=use_bubblewrap,
+                   early=(share, released_preload(assignment, kind)))
+            for index, share in enumerate(self._shares)
+        ]  # fmt: skip
+        self._idle = list(self.sessions)  # sessions `grade` will not read to the end
+
+    def deal(self, submissions: Sequence[Submission]) -> list[_Session]:
+        """Give each session its round-robin share; return the sessions that have one.
+
+        `grade` reads those to the end; the others end on their own, reaped on exit.
+        """
+        dealt = []
+        pairs = zip(self.sessions, self._shares, strict=True)
+        for index, (session, share_file) in enumerate(pairs):
+            share = list(submissions[index :: len(self.sessions)])
+            if share:
+                # Whole or not at all: the session reads the file once its input closes.
+                written = share_file.with_suffix(".tmp")
+                written.write_text(json.dumps([_entry(submission) for submission in share]))
+                written.replace(share_file)
+                session.pending.update({s.student: str(s.source) for s in share})
+                dealt.append(session)
+            _close_input(session)
+        self._idle = [session for session in self.sessions if session not in dealt]
+        return dealt
+
+    def __enter__(self) -> EarlySessions:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        for session in self._idle:
+            _close_input(session)  # no share is coming: the session ends without grading
+            session.process.wait()
+            os.close(session.stream)  # only now: what it writes on its way out must not fail
+        self._folder.cleanup()
+
+
 def grade(
     course: Course,
     assignment: Assignment,
@@ -48,18 +120,27 @@ def grade(
     on_result: Callable[[SubmissionResult], None] | None = None,
     public_only: bool = False,
     use_bubblewrap: bool | None = None,
+    early: EarlySessions | None = None,
 ) -> GradingResult:
-    """Grade every submission of one assignment and return the whole result, sorted by student."""
-    jobs = max(1, min(jobs or os.cpu_count() or 1, len(submissions) or 1))
-    shares = [list(submissions[index::jobs]) for index in range(jobs)]
+    """Grade every submission of one assignment and return the whole result, sorted by student.
+
+    With `early`, the submissions go to those sessions (already started, with their own `jobs`,
+    `public_only` and `use_bubblewrap`) instead of new ones.
+    """
     results: list[SubmissionResult] = []
     layer_sets: list[set[str]] = []
-    with tempfile.TemporaryDirectory(prefix="gradkit-jobs-") as folder:
-        sessions = [
-            _start(course, assignment, share, Path(folder) / f"job{index}.json",
-                   public_only=public_only, use_bubblewrap=use_bubblewrap)
-            for index, share in enumerate(shares) if share
-        ]  # fmt: skip
+    with contextlib.ExitStack() as stack:
+        if early is not None:
+            sessions = early.deal(submissions)
+        else:
+            folder = stack.enter_context(tempfile.TemporaryDirectory(prefix="gradkit-jobs-"))
+            jobs = max(1, min(jobs or os.cpu_count() or 1, len(submissions) or 1))
+            shares = [list(submissions[index::jobs]) for index in range(jobs)]
+            sessions = [
+                _start(course, assignment, share, Path(folder) / f"job{index}.json",
+                       public_only=public_only, use_bubblewrap=use_bubblewrap)
+                for index, share in enumerate(shares) if share
+            ]  # fmt: skip
         for session, line in _lines(sessions):
             message = json.loads(line)
             if "problem" in message:
@@ -100,41 +181,67 @@ def isolation_level(layers: set[str]) -> str:
     return "full" if not missing else "partial (without " + ", ".join(missing) + ")"
 
 
+def released_preload(assignment: Assignment, kind: str) -> tuple[str, ...]:
+    """What to preload for submissions of `assignment` as released: its stub module ("py") or
+    the notebook generated from it ("ipynb": the stub's code and the worked example's plot).
+
+    Most submissions keep what the release imports, so an early session's first template, started
+    before any submission is read, is usually the one they need.
+    """
+    cells = [assignment.module.read_text(encoding="utf-8")]
+    if kind == "ipynb":
+        cells.append(PLOT_CODE)
+    return preload_for(SubmissionCode(tuple(cells)))
+
+
 def _start(
     course: Course,
     assignment: Assignment,
-    share: list[Submission],
+    share: list[Submission] | None,
     job_file: Path,
     *,
     public_only: bool,
     use_bubblewrap: bool | None,
+    early: tuple[Path, tuple[str, ...]] | None = None,
 ) -> _Session:
-    job = {
+    """Start one session process; `early` (the file its share will be written to, and what its
+    first template preloads) instead of `share` starts it before its submissions are known."""
+    job: dict = {
         "course": str(course.path),
         "assignment": assignment.id,
         "public_only": public_only,
         "use_bubblewrap": use_bubblewrap,
-        "submissions": [
-            {
-                "student": submission.student,
-                "source": str(submission.source),
-                "kind": submission.kind,
-                "display": submission.display,
-                "missing": submission.missing,
-            }
-            for submission in share
-        ],
+        "submissions": None if share is None else [_entry(submission) for submission in share],
     }
+    if early is not None:
+        job["share"], job["preload"] = str(early[0]), list(early[1])
     job_file.write_text(json.dumps(job))
     read_end, write_end = os.pipe()
     process = subprocess.Popen(
         [sys.executable, "-m", "grader.session", str(job_file), str(write_end)],
         pass_fds=[write_end],
-        stdin=subprocess.DEVNULL,
+        stdin=subprocess.DEVNULL if early is None else subprocess.PIPE,
         env={**os.environ, **ONE_THREAD},
     )
     os.close(write_end)
-    return _Session(process, read_end, {s.student: str(s.source) for s in share})
+    return _Session(process, read_end, {s.student: str(s.source) for s in share or ()})
+
+
+def _entry(submission: Submission) -> dict:
+    """A submission as a session's job lists it."""
+    return {
+        "student": submission.student,
+        "source": str(submission.source),
+        "kind": submission.kind,
+        "display": submission.display,
+        "missing": submission.missing,
+    }
+
+
+def _close_input(session: _Session) -> None:
+    """Tell an early session that its share is written (or that there is none)."""
+    if session.process.stdin is not None and not session.process.stdin.closed:
+        session.process.stdin.close()
 
 
 def _lines(sessions: list[_Session]):

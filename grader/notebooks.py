@@ -21,11 +21,16 @@ import ast
 import inspect
 import re
 from pathlib import Path
-
-import nbformat
-from nbformat import NotebookNode
+from typing import TYPE_CHECKING
 
 from grader.course import Assignment, Course
+
+if TYPE_CHECKING:
+    from nbformat import NotebookNode
+
+# nbformat is imported only where a notebook is built: `grader.grading` reads PLOT_CODE from here
+# before any grading starts, and importing nbformat costs 0.2 s (1.7 s with jsonschema's optional
+# format checkers, which only `grader.cli` keeps out).
 
 SELF_CHECK_IMPORT = "from grader.selfcheck import check"
 _SECTION = re.compile(r"^([A-Z][A-Za-z ]*):$")
@@ -73,6 +78,8 @@ def notebook_name(assignment: Assignment) -> str:
 
 def build_notebook(assignment: Assignment) -> NotebookNode:
     """The notebook of one assignment, from its stub module (read, never imported)."""
+    import nbformat
+
     source = assignment.module.read_text(encoding="utf-8")
     tree = ast.parse(source, filename=str(assignment.module))
     exercises = {exercise.id for exercise in assignment.exercises}
@@ -110,6 +117,8 @@ def build_notebook(assignment: Assignment) -> NotebookNode:
 
 def notebook_text(notebook: NotebookNode) -> str:
     """The notebook as file text: nbformat's JSON with sorted keys, ending with a newline."""
+    import nbformat
+
     nbformat.validate(notebook)
     return nbformat.writes(notebook) + "\n"
 
@@ -229,6 +238,8 @@ def _is_def_or_docstring(node: ast.stmt) -> bool:
 
 
 def _markdown(cell_id: str, text: str) -> NotebookNode:
+    import nbformat
+
     cell = nbformat.v4.new_markdown_cell(text)
     cell.id = cell_id
     return cell
@@ -246,6 +257,8 @@ def _setup_code(source: str, nodes: list[ast.stmt]) -> str:
 
 
 def _code(cell_id: str, code: str) -> NotebookNode:
+    import nbformat
+
     cell = nbformat.v4.new_code_cell(code)
     cell.id = cell_id
     return cell

@@ -31,7 +31,7 @@ from grader.results import CheckResult, ExerciseResult, SubmissionResult
 from grader.sandbox.launcher import Template
 from grader.sandbox.plan import CallPlan
 from grader.sandbox.runner import LoadReport, RunLimits, SubmissionRunner
-from grader.submissions import Submission, SubmissionCode
+from grader.submissions import Submission, SubmissionCode, preload_for
 
 CHECKS_ROOT = Path(__file__).resolve().parent / "checks"
 # Checks asking for nothing but these are run without pytest's per-run fixture machinery.
@@ -61,22 +61,28 @@ class GradingPlugin:
     """Runs the collected checks against each submission and reports each submission's result.
 
     The plugin takes the list `submissions` over: each entry is set to None once graded, so that
-    a session's memory does not grow with the number of submissions it grades.
+    a session's memory does not grow with the number of submissions it grades. `submissions` may
+    instead be a function returning that list, called once the checks are ready to run (an early
+    session's share is written while it starts); `preload` then names what its first template
+    preloads, started at once and used to record the plan while the submissions are awaited.
     """
 
     def __init__(
         self,
         course: Course,
         assignment: Assignment,
-        submissions: list[Submission | None],
+        submissions: list[Submission | None] | Callable[[], list[Submission | None]],
         report: Callable[[SubmissionResult, tuple[str, ...]], None],
         *,
         use_bubblewrap: bool | None = None,
         reference_factory: Callable[[Assignment], Any] | None = None,
+        preload: tuple[str, ...] | None = None,
     ) -> None:
         self.course = course
         self.assignment = assignment
-        self.submissions = submissions
+        self._incoming = submissions if callable(submissions) else None
+        self.submissions: list[Submission | None] = [] if callable(submissions) else submissions
+        self.preload = preload
         self.report = report
         self.use_bubblewrap = use_bubblewrap
         self.specs: dict[str, CheckSpec] = {}
@@ -153,6 +159,7 @@ class GradingPlugin:
         gc.freeze()
         try:
             self._plan = self._record_plan(items)
+            self._take_submissions()
             for index, submission in enumerate(self.submissions):
                 if submission is None:
                     continue
@@ -173,32 +180,49 @@ class GradingPlugin:
         `grader.sandbox.plan`). Without the solution's source (a student release), calls are
         simply made one at a time.
         """
-        first = next((submission for submission in self.submissions if submission), None)
         solution = self.assignment.solution
-        if first is None or self.reference_factory is not None or not solution.is_file():
+        if self.reference_factory is not None or not solution.is_file():
+            return None
+        template = self._first_template()
+        if template is None:
             return None
         reference = Submission("(reference solution)", solution, "py", solution.name)
         requests: list[bytes] = []
-        self._grade(self._template(first.read()), reference, reference.read(), items, requests)
+        self._grade(template, reference, reference.read(), items, requests)
         return CallPlan(requests) if requests else None
 
+    def _take_submissions(self) -> None:
+        """An early session's submissions, once the grader has written them."""
+        if self._incoming is None:
+            return
+        self.submissions, self._incoming = self._incoming(), None
+
     def pytest_sessionstart(self) -> None:
-        """Start the template the first submission needs now: it imports while pytest collects.
+        """Start the first template now: it imports while pytest collects.
 
         Templates for other preloads start when a submission first needs one; finding out which
         all of them need would mean reading every submission up front.
         """
+        self._first_template()
+
+    def _first_template(self) -> Template | None:
+        """The template for `preload` when given, else the one the first submission needs."""
+        if self.preload is not None:
+            return self._start_template(self.preload)
         first = next((submission for submission in self.submissions if submission), None)
-        if first is not None:
-            self._template(first.read())
+        return None if first is None else self._template(first.read())
 
     def _template(self, code: SubmissionCode) -> Template:
-        preload = preload_for(code)
+        return self._start_template(preload_for(code))
+
+    def _start_template(self, preload: tuple[str, ...]) -> Template:
         if preload not in self._templates:
             self._templates[preload] = Template(
                 preload=preload,
                 use_bubblewrap=self.use_bubblewrap,
-                huge_pages=len(self.submissions) >= HUGE_PAGES_FROM,
+                # An early session's first template starts while the grader itself is busy, so
+                # collapsing costs no waiting there, and it serves the long sessions too.
+                huge_pages=self._incoming is not None or len(self.submissions) >= HUGE_PAGES_FROM,
             )
         return self._templates[preload]
 
@@ -337,19 +361,6 @@ class GradingPlugin:
                 reference = load_module(self.assignment.solution, name)
             self._reference_module = MemoizedReference(reference)
         return self._reference_module
-
-
-def preload_for(code: SubmissionCode) -> tuple[str, ...]:
-    """The heavy libraries worth preloading in the template for this submission's code.
-
-    A template that preloads SymPy or matplotlib forks several times slower, so each is preloaded
-    only for submissions whose text names it. This affects speed only: a submission that imports
-    a library in a way the text does not show simply imports it itself. The test is deliberately
-    loose (a stub naming SymPy in a docstring counts): a session starts one more template, about
-    a second of work, for each distinct answer, so most submissions of an assignment should agree.
-    """
-    text = "\n".join(code.cells)
-    return tuple(name for name in ("sympy", "matplotlib") if name in text)
 
 
 def check_seed(course_seed: int, check_name: str) -> int:

@@ -13,6 +13,7 @@ import json
 import os
 import sys
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -42,16 +43,19 @@ def check_modules(assignment: Assignment, *, public_only: bool = False) -> list[
 def run_session(
     course: Course,
     assignment: Assignment,
-    submissions: list[Submission | None],
+    submissions: list[Submission | None] | Callable[[], list[Submission | None]],
     report: Report,
     *,
     public_only: bool = False,
     use_bubblewrap: bool | None = None,
     reference_factory: Callable[[Assignment], Any] | None = None,
+    preload: tuple[str, ...] | None = None,
 ) -> list[str]:
     """Grade `submissions` in this process; return problems found with the checks themselves.
 
-    The list is consumed: each entry is set to None once graded (see `GradingPlugin`).
+    The list is consumed: each entry is set to None once graded (see `GradingPlugin`). A function
+    instead of a list is called for the list once the checks are ready (an early session's share
+    comes later); `preload` then says what the first template should preload meanwhile.
 
     `reference_factory`, when given, makes the `reference` fixture (the student release replays
     recorded answers); by default it is the assignment's solution module.
@@ -66,6 +70,7 @@ def run_session(
         report,
         use_bubblewrap=use_bubblewrap,
         reference_factory=reference_factory,
+        preload=preload,
     )
     arguments = [
         *map(str, modules),
@@ -93,16 +98,12 @@ def main() -> int:
     out = os.fdopen(int(sys.argv[2]), "w", buffering=1)
     course = load_course(job["course"])
     assignment = course.assignment(job["assignment"])
-    submissions = [
-        Submission(
-            student=entry["student"],
-            source=Path(entry["source"]),
-            kind=entry["kind"],
-            display=entry["display"],
-            missing=entry["missing"],
-        )
-        for entry in job.pop("submissions")
-    ]
+    entries = job.pop("submissions")
+    submissions: list[Submission | None] | Callable[[], list[Submission | None]]
+    if entries is None:  # an early session (`grader.grading.EarlySessions`)
+        submissions = partial(_await_share, Path(job["share"]))
+    else:
+        submissions = [_submission(entry) for entry in entries]
 
     def report(result: SubmissionResult, layers: tuple[str, ...]) -> None:
         out.write(
@@ -116,11 +117,31 @@ def main() -> int:
         report,
         public_only=job.get("public_only", False),
         use_bubblewrap=job.get("use_bubblewrap"),
+        preload=tuple(job["preload"]) if "preload" in job else None,
     )
     for problem in problems:
         out.write(json.dumps({"problem": problem}) + "\n")
     out.close()
     return 0
+
+
+def _submission(entry: dict) -> Submission:
+    return Submission(
+        student=entry["student"],
+        source=Path(entry["source"]),
+        kind=entry["kind"],
+        display=entry["display"],
+        missing=entry["missing"],
+    )
+
+
+def _await_share(share: Path) -> list[Submission | None]:
+    """An early session's submissions: the grader closes our standard input once it has written
+    them to `share`; no file by then means there is nothing for this session to grade."""
+    sys.stdin.buffer.read()
+    if not share.is_file():
+        return []
+    return [_submission(entry) for entry in json.loads(share.read_text())]
 
 
 if __name__ == "__main__":

@@ -48,6 +48,19 @@ class SubmissionCode:
     error: str | None = None
 
 
+def preload_for(code: SubmissionCode) -> tuple[str, ...]:
+    """The heavy libraries worth preloading in the template for this submission's code.
+
+    A template that preloads SymPy or matplotlib forks several times slower, so each is preloaded
+    only for submissions whose text names it. This affects speed only: a submission that imports
+    a library in a way the text does not show simply imports it itself. The test is deliberately
+    loose (a stub naming SymPy in a docstring counts): a session starts one more template, about
+    a second of work, for each distinct answer, so most submissions of an assignment should agree.
+    """
+    text = "\n".join(code.cells)
+    return tuple(name for name in ("sympy", "matplotlib") if name in text)
+
+
 @dataclass(frozen=True)
 class Submission:
     """Where one student's submission is; its code is read only when `read()` is called.

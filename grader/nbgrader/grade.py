@@ -17,7 +17,7 @@ from pathlib import Path
 import nbformat
 
 from grader.course import Assignment, Course
-from grader.grading import grade
+from grader.grading import EarlySessions, grade
 from grader.nbgrader.autograded import test_cells, write_autograded
 from grader.nbgrader.coursedir import CourseDirectoryError, open_course_directory
 from grader.nbgrader.gradebook import GradebookWriter, GradedStudent, check_gradebook
@@ -40,12 +40,14 @@ def grade_course_directory(
     assignment: Assignment,
     *,
     jobs: int | None = None,
+    early: EarlySessions | None = None,
     on_start: Callable[[int], None] | None = None,
     on_result: Callable[[SubmissionResult], None] | None = None,
 ) -> NbgraderGrading:
     """Grade every submission of `assignment` in the nbgrader course directory `root`.
 
     `on_start` hears how many students submitted, `on_result` each one's result as it comes.
+    `early`, when given, are the grading sessions to use, already started (see `grade`).
     """
     directory = open_course_directory(root)
     name = notebook_name(assignment)
@@ -87,7 +89,7 @@ def grade_course_directory(
             on_result(result)
 
     with GradebookWriter(directory, assignment, notebook_id) as writer:
-        result = grade(course, assignment, submissions, jobs=jobs, on_result=record)
+        result = grade(course, assignment, submissions, jobs=jobs, on_result=record, early=early)
     return NbgraderGrading(result, notes)
 
 
