@@ -72,10 +72,10 @@ class EarlySessions:
             Path(self._folder.name) / f"share{index}.json"
             for index in range(max(1, jobs or os.cpu_count() or 1))
         ]
+        preload = released_preload(assignment, kind)
         self.sessions = [
             _start(course, assignment, None, share.with_name(f"job{index}.json"),
-                   public_only=public_only, use_bubblewrap=use_bubblewrap,
-                   early=(share, released_preload(assignment, kind)))
+                   public_only=public_only, use_bubblewrap=use_bubblewrap, early=(share, preload))
             for index, share in enumerate(self._shares)
         ]  # fmt: skip
         self._idle = list(self.sessions)  # sessions `grade` will not read to the end
