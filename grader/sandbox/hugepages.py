@@ -10,8 +10,9 @@ workers still spent 8 ms instead of 11 ms of CPU per trivial submission (SymPy a
 loaded), and 1,000 derivatives submissions took 8-12% less time.
 
 Collapsing takes time once (about 0.2 s for the 60 MiB of a template with SymPy and matplotlib),
-so the grader asks for it only when a template will fork many workers. Where the kernel cannot
-do it (before Linux 6.1, or with transparent huge pages off), nothing changes.
+so the grader asks for it only when a template will fork many workers, or when the template
+starts while the grader is busy with other work anyway (`grader.grading.EarlySessions`). Where
+the kernel cannot do it (before Linux 6.1, or with transparent huge pages off), nothing changes.
 """
 
 from __future__ import annotations
