@@ -75,11 +75,11 @@ def run_grade_nbgrader(arguments: argparse.Namespace, console: Console) -> int:
         raise UsageError(str(error)) from None
     # The grading sessions and their templates start while nbgrader is imported (about a second
     # on one core): they wait for the submissions that nbgrader's course directory lists.
+    root = Path(arguments.nbgrader)
     with EarlySessions(course, assignment, jobs=arguments.jobs, kind="ipynb") as early:
-        graded = _grade_course_directory(arguments, console, course, assignment, early)
+        graded = _grade_course_directory(root, console, course, assignment, early)
     for note in graded.notes:
         console.print(f"[yellow]note:[/] {note}", highlight=False, soft_wrap=True)
-    root = Path(arguments.nbgrader)
     out = Path(arguments.out) if arguments.out else root / "grades" / assignment.id
     report_grades(graded.result, assignment, out, console)
     console.print(f"wrote the scores and feedback into {root}'s gradebook", highlight=False)
@@ -87,7 +87,7 @@ def run_grade_nbgrader(arguments: argparse.Namespace, console: Console) -> int:
 
 
 def _grade_course_directory(
-    arguments: argparse.Namespace,
+    root: Path,
     console: Console,
     course: Course,
     assignment: Assignment,
@@ -107,7 +107,7 @@ def _grade_course_directory(
         try:
             return grade_course_directory(
                 course,
-                Path(arguments.nbgrader),
+                root,
                 assignment,
                 early=early,
                 on_start=lambda total: progress.update(task, total=total),

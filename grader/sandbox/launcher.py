@@ -83,6 +83,7 @@ class Template:
         grader_end, template_end = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         self.control = grader_end
         self._exits: dict[int, dict] = {}
+        site_dirs = _site_dirs()
         config = {
             "preload": list(preload),
             "control_fd": template_end.fileno(),
@@ -90,7 +91,7 @@ class Template:
             "drop_user": self.drop_user,
             "seccomp": use_seccomp,
             "huge_pages": huge_pages,
-            "path": [INSIDE_ROOT if bwrap else str(SANDBOX_PACKAGE.parent.parent), *_site_dirs()],
+            "path": [INSIDE_ROOT if bwrap else str(SANDBOX_PACKAGE.parent.parent), *site_dirs],
             "module": f"{INSIDE_PACKAGE}.zygote" if bwrap else "grader.sandbox.zygote",
         }
         python = os.path.realpath(getattr(sys, "_base_executable", sys.executable))
@@ -98,7 +99,7 @@ class Template:
         if bwrap:
             sandbox = [bwrap, *_bubblewrap_arguments()]
             if "matplotlib" in preload:
-                sandbox += lend_font_list(sandbox, python, _site_dirs(), ENVIRONMENT)
+                sandbox += lend_font_list(sandbox, python, site_dirs, ENVIRONMENT)
             command = [*sandbox, python, *command[1:]]
         self.bubblewrap = bwrap is not None
         self.process = subprocess.Popen(
