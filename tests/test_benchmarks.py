@@ -25,6 +25,23 @@ def test_scale_prints_cores_and_one_row_per_size():
     assert all(float(row[5]) > 0 for row in rows)  # a peak memory was sampled
 
 
+def test_throughput_prints_cores_isolation_and_submissions_per_second():
+    """`throughput.py` grades generated `derivatives` submissions with the full sandbox and prints
+    the core count, the isolation reached, the number of check runs and the throughput."""
+    done = subprocess.run(
+        [sys.executable, "benchmarks/throughput.py", "--count", "5", "--jobs", "2"],
+        cwd=REPO, capture_output=True, text=True, timeout=300, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[0] == f"cores: {os.cpu_count()}, jobs: 2, isolation: full"
+    count, checks = lines[1].split(" submissions (")
+    runs = int(checks.split()[0])
+    assert count == "5" and runs % 5 == 0 and runs // 5 > 20  # all checks ran for each of the 5
+    assert lines[2].startswith("throughput: ") and lines[2].endswith(" submissions per second")
+    assert float(lines[2].split()[1]) > 0
+
+
 @pytest.mark.slow
 def test_compare_nbgrader_times_the_three_runs_and_finds_the_same_scores():
     """`compare_nbgrader.py` builds the course, releases it with nbgrader, grades the same three
