@@ -8,17 +8,21 @@ For each assignment and size it generates that many submissions (correct ones, t
 mistakes, alternative correct forms and untouched stubs, in rotation), grades them with the real
 engine (public and hidden checks, full sandbox, `--jobs` = cores) and prints the wall time, the
 time per submission, and the peak memory of the whole process tree (the sum of proportional set
-sizes, so pages shared by forked workers count once). Goals: 10,000 in under 3 minutes, under
-500 MB, and time per submission flat as N grows (linear total time).
+sizes, so pages shared by forked workers count once). After each assignment's rows it prints how
+time grows from each size to the next: the exponent k of time ~ N**k, and the time each further
+submission adds (the start-up left out). Goals: 10,000 in under 3 minutes, under 500 MB, and
+time linear in N.
 """
 
 from __future__ import annotations
 
 import argparse
+import math
 import os
 import tempfile
 import threading
 import time
+from itertools import pairwise
 from pathlib import Path
 
 from grader.course import load_course
@@ -119,6 +123,7 @@ def main() -> None:
     print(f"{'assignment':<12} {'N':>7} {'wall s':>8} {'ms/sub':>8} {'subs/s':>8} {'peak MB':>8}")
     for assignment_id in arguments.assignments:
         assignment = course.assignment(assignment_id)
+        timed: list[tuple[int, float]] = []
         for size in arguments.sizes:
             with tempfile.TemporaryDirectory() as folder:
                 generate(Path(folder), assignment_id, size)
@@ -132,6 +137,27 @@ def main() -> None:
                 f"{size / wall:>8.1f} {memory.peak / 1e6:>8.0f}",
                 flush=True,
             )
+            timed.append((size, wall))
+        for line in growth(timed):
+            print(f"  {assignment_id}: {line}", flush=True)
+
+
+def growth(timed: list[tuple[int, float]]) -> list[str]:
+    """How wall time grows between consecutive sizes: the exponent k of time ~ N**k (1 is
+    linear; start-up makes it less between small sizes) and the cost of each further submission,
+    which leaves the fixed start-up out."""
+    lines = []
+    for (small, small_wall), (large, large_wall) in pairwise(sorted(timed)):
+        if large == small:
+            continue
+        exponent = math.log(large_wall / small_wall) / math.log(large / small)
+        further = (large_wall - small_wall) / (large - small) * 1000
+        lines.append(
+            f"from {small} to {large}: time x{large_wall / small_wall:.2f} for N "
+            f"x{large / small:.2f} (exponent {exponent:.2f}; 1 is linear), "
+            f"{further:.2f} ms per further submission"
+        )
+    return lines
 
 
 if __name__ == "__main__":

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import math
 import os
+import re
 import subprocess
 import sys
 
@@ -10,9 +12,11 @@ import pytest
 from conftest import REPO
 
 
-def test_scale_prints_cores_and_one_row_per_size():
+def test_scale_prints_cores_one_row_per_size_and_the_growth_between_sizes():
     """`scale.py` grades generated submissions and prints the core count, then for each size the
-    wall time, time per submission, throughput and peak memory of the process tree."""
+    wall time, time per submission, throughput and peak memory of the process tree, and then how
+    time grows from one size to the next: the ratio, its exponent and the cost per further
+    submission, consistent with the rows (which show wall times to 0.1 s)."""
     done = subprocess.run(
         [sys.executable, "benchmarks/scale.py", "--sizes", "2", "4", "--assignments", "descent"],
         cwd=REPO, capture_output=True, text=True, timeout=300, check=False,
@@ -20,9 +24,21 @@ def test_scale_prints_cores_and_one_row_per_size():
     assert done.returncode == 0, done.stderr
     lines = done.stdout.splitlines()
     assert lines[0].startswith("cores: ")
-    rows = [line.split() for line in lines[2:]]
+    assert len(lines) == 5
+    rows = [line.split() for line in lines[2:4]]
     assert [row[:2] for row in rows] == [["descent", "2"], ["descent", "4"]]
     assert all(float(row[5]) > 0 for row in rows)  # a peak memory was sampled
+    growth = re.fullmatch(
+        r"  descent: from 2 to 4: time x([\d.]+) for N x2\.00 "
+        r"\(exponent (-?[\d.]+); 1 is linear\), (-?[\d.]+) ms per further submission",
+        lines[4],
+    )
+    assert growth is not None, lines[4]
+    ratio, exponent, further = (float(value) for value in growth.groups())
+    small, large = (float(row[2]) for row in rows)
+    assert (large - 0.05) / (small + 0.05) - 0.01 <= ratio <= (large + 0.05) / (small - 0.05) + 0.01
+    assert exponent == pytest.approx(math.log2(ratio), abs=0.02)  # both printed to 0.01
+    assert further == pytest.approx((large - small) / 2 * 1000, abs=51)
 
 
 def test_throughput_prints_cores_isolation_and_submissions_per_second():
