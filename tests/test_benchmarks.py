@@ -11,6 +11,9 @@ import sys
 import pytest
 from conftest import REPO
 
+from grader.course import load_course
+from grader.session import check_modules
+
 
 def test_scale_prints_cores_one_row_per_size_and_the_growth_between_sizes():
     """`scale.py` grades generated submissions and prints the core count, then for each size the
@@ -53,10 +56,9 @@ def test_throughput_prints_cores_isolation_and_submissions_per_second():
     lines = done.stdout.splitlines()
     assert lines[0] == f"cores: {os.cpu_count()}, jobs: 2, isolation: full"
     count, checks = lines[1].split(" submissions (")
-    checks_folder = REPO / "grader" / "checks"
-    per_submission = sum(  # the public and hidden checks of `derivatives`, each run once
-        (checks_folder / kind / "derivatives.py").read_text().count("\ndef test_")
-        for kind in ("public", "hidden")
+    derivatives = load_course(REPO / "course.toml").assignment("derivatives")
+    per_submission = sum(  # the public and hidden checks, each run once
+        module.read_text().count("\ndef test_") for module in check_modules(derivatives)
     )
     assert count == "5" and int(checks.split()[0]) == 5 * per_submission
     assert lines[2].startswith("throughput: ") and lines[2].endswith(" submissions per second")
