@@ -96,6 +96,11 @@ class GradingPlugin:
         self._templates: dict[tuple[str, ...], Template] = {}
         self._plan: CallPlan | None = None
 
+    @property
+    def plan(self) -> CallPlan | None:
+        """The calls the checks make into a passing submission, once recorded (see `_record_plan`)."""
+        return self._plan
+
     # --- fixtures -----------------------------------------------------------------------------
 
     @pytest.fixture

@@ -40,6 +40,19 @@ def check_modules(assignment: Assignment, *, public_only: bool = False) -> list[
     return [CHECKS_ROOT / kind / f"{assignment.id}.py" for kind in kinds]
 
 
+def pytest_arguments(modules: list[Path]) -> list[str]:
+    """pytest's command line for a grading run of the check `modules`, with only gradkit's plugin."""
+    return [
+        *map(str, modules),
+        "-c", str(CHECKS_ROOT / "pytest.ini"),
+        "--rootdir", str(CHECKS_ROOT),
+        # Only gradkit's plugin: a third-party plugin installed next to it would cost start-up
+        # time in every session and could change how checks run.
+        "-qq", "--no-header", "--assert=plain", "--disable-plugin-autoload",
+        *(item for name in DISABLED_PLUGINS for item in ("-p", f"no:{name}")),
+    ]  # fmt: skip
+
+
 def run_session(
     course: Course,
     assignment: Assignment,
@@ -72,18 +85,9 @@ def run_session(
         reference_factory=reference_factory,
         preload=preload,
     )
-    arguments = [
-        *map(str, modules),
-        "-c", str(CHECKS_ROOT / "pytest.ini"),
-        "--rootdir", str(CHECKS_ROOT),
-        # Only gradkit's plugin: a third-party plugin installed next to it would cost start-up
-        # time in every session and could change how checks run.
-        "-qq", "--no-header", "--assert=plain", "--disable-plugin-autoload",
-        *(item for name in DISABLED_PLUGINS for item in ("-p", f"no:{name}")),
-    ]  # fmt: skip
     # pytest's terminal output is not for anyone here: results travel through `report`.
     with contextlib.redirect_stdout(io.StringIO()) as captured:
-        status = pytest.main(arguments, plugins=[plugin])
+        status = pytest.main(pytest_arguments(modules), plugins=[plugin])
     problems = list(plugin.problems)
     if status not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED) and not problems:
         problems.append(

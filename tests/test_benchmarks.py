@@ -89,3 +89,34 @@ def test_compare_nbgrader_times_the_three_runs_and_finds_the_same_scores():
     assert lines[4].startswith("  gradkit vs nbgrader with gradkit's cells:")
     assert lines[5].startswith("  gradkit vs nbgrader's own floor:")
     assert lines[6] == "  students whose score differs between the two gradings: 0 of 3"
+
+
+def test_floor_times_fresh_workers_answering_every_planned_call():
+    """`floor.py` records the calls the checks make, then times fresh forked workers answering all
+    of them with the reference solution, as a `.py` file and as a notebook, against a bare fork:
+    it prints the core count, the number of planned calls, and for each case the CPU per worker,
+    the bare fork's, the wall time of 10,000 workers and that every call got a value."""
+    done = subprocess.run(
+        [sys.executable, "benchmarks/floor.py", "--count", "4", "--jobs", "2",
+         "--assignments", "descent"],
+        cwd=REPO, capture_output=True, text=True, timeout=300, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[0] == f"cores: {os.cpu_count()}, jobs: 2, workers per case: 4"
+    planned = re.fullmatch(r"descent: (\d+) planned calls", lines[1])
+    assert planned is not None, lines[1]
+    calls = int(planned.group(1))
+    assert calls > 20  # every descent check asks the submission something
+    cpu = {}
+    for kind, line in zip(("py   ", "ipynb"), lines[2:], strict=True):
+        row = re.fullmatch(
+            rf"  {kind}: ([\d.]+) ms of CPU per worker \(a bare fork: ([\d.]+) ms\); "
+            rf"10,000 workers: ([\d.]+) s of wall; all {calls} calls answered with a value",
+            line,
+        )
+        assert row is not None, line
+        worker, bare, full = (float(value) for value in row.groups())
+        assert worker > bare and full > 0
+        cpu[kind.strip()] = worker
+    assert cpu["ipynb"] > cpu["py"]  # the notebook's worker also draws the worked example's plot

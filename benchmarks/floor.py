@@ -1,0 +1,230 @@
+"""The least time a fresh worker per submission allows: each worker's own work, and nothing else.
+
+Run from the repository root:
+
+    .venv/bin/python benchmarks/floor.py [--count 200] [--jobs 2] [--assignments derivatives ...]
+
+DESIGN.md runs every submission in its own fresh process, forked from a preloaded template. This
+measures what that alone costs on this machine, whatever the grader around it does, so that the
+engine's own cost can be told apart from the work no grader of this design can avoid.
+
+For each assignment it grades the reference solution once with the real engine, to learn the
+calls the checks make (the plan every worker is sent ahead, `grader.sandbox.plan`). Then `--jobs`
+processes, each preloaded and warmed exactly as gradkit's template is, fork `--count` workers
+between them, all at once; each worker runs the reference solution's code and answers the whole
+plan with gradkit's own worker code (`grader.sandbox.worker.serve`), reading the requests from a
+file and writing its answers to /dev/null. Nothing else runs: no sandbox layer, no checks, no
+session, no results. The solution is run as a `.py` file and as a notebook (the worked example's
+plot cell, then the solution's code), and a bare fork (a worker that exits at once) is timed the
+same way for comparison.
+
+For each case it prints the CPU per worker (the forking process's and the worker's), and the
+wall time 10,000 such workers take on `--jobs` processes at this rate: at the least what
+`scale.py` (`.py`) can measure for 10,000 correct submissions on this machine, and at the least
+what `compare_nbgrader.py` can measure per notebook after its start-up.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import io
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+# The rest of gradkit is imported where it is used: a template process started from this file
+# must hold what gradkit's template holds, not pytest and the checks as well.
+from grader.sandbox import wire
+
+REPO = Path(__file__).resolve().parent.parent
+FULL_SIZE = 10_000
+
+
+def record_plan(course_file: Path, assignment_id: str) -> list[bytes]:
+    """The requests the checks send to a worker grading the reference solution, in order."""
+    import pytest
+
+    from grader.course import load_course
+    from grader.grading import released_preload
+    from grader.plugin import GradingPlugin
+    from grader.session import check_modules, pytest_arguments
+
+    course = load_course(course_file)
+    assignment = course.assignment(assignment_id)
+    preload = released_preload(assignment, "py")  # with no submissions, the plan's template
+    plugin = GradingPlugin(course, assignment, [], lambda *_: None, preload=preload)
+    with contextlib.redirect_stdout(io.StringIO()):
+        pytest.main(pytest_arguments(check_modules(assignment)), plugins=[plugin])
+    if plugin.problems or plugin.plan is None:
+        raise SystemExit(f"{assignment_id}: no plan recorded: {'; '.join(plugin.problems)}")
+    return list(plugin.plan.requests)
+
+
+def write_requests(path: Path, cells: list[str], filename: str, notebook: bool,
+                   plan: list[bytes]) -> None:  # fmt: skip
+    """Write the load request and the planned calls, framed as the worker reads them."""
+    load = {"op": "load", "cells": cells, "filename": filename, "notebook": notebook}
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    try:
+        for request in (wire.encode(load), *plan):
+            wire.write_frame(descriptor, request)
+    finally:
+        os.close(descriptor)
+
+
+def measure(requests: Path | None, preload: tuple[str, ...], count: int, jobs: int) -> dict:
+    """Fork `count` workers on `jobs` template processes started together; None `requests` forks
+    workers that exit at once. Returns CPU seconds per worker, wall seconds for all of them, and
+    the answers of one worker, checked."""
+    shares = [count // jobs + (index < count % jobs) for index in range(jobs)]
+    command = [sys.executable, __file__, "--fork-as-template", str(requests or ""), *preload]
+    runners = [
+        subprocess.Popen(
+            [*command, "--forks", str(share)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        for share in shares
+        if share
+    ]
+    for runner in runners:  # wait until each has preloaded, then start them all at once
+        if runner.stdout is None or runner.stdout.readline().strip() != "ready":
+            raise SystemExit("a template process did not start; see above")
+    for runner in runners:
+        if runner.stdin is not None:
+            runner.stdin.write("go\n")
+            runner.stdin.flush()
+    reports = [json.loads(runner.communicate()[0]) for runner in runners]
+    if any(runner.returncode for runner in runners):
+        raise SystemExit("a template process failed; see above")
+    return {
+        "cpu": sum(report["cpu"] for report in reports) / count,
+        "wall": max(report["end"] for report in reports) - min(r["start"] for r in reports),
+        "answers": reports[0]["answers"],
+    }
+
+
+def fork_as_template(requests: str, preload: list[str], forks: int) -> None:
+    """One template process: preload as gradkit's template does, then fork workers in turn."""
+    from grader.sandbox import zygote
+
+    zygote._preload(preload)
+    print("ready", flush=True)
+    sys.stdin.readline()
+    with tempfile.NamedTemporaryFile(prefix="floor-answers-") as answers_file:
+        answers = _fork_workers(requests, forks, answers_file.name)
+    print(json.dumps(answers))
+
+
+def _fork_workers(requests: str, forks: int, answers_path: str) -> dict:
+    """Fork `forks` workers one after another; the first writes its answers to `answers_path`."""
+    before = _cpu()
+    start = time.monotonic()
+    for index in range(forks):
+        pid = os.fork()
+        if pid == 0:
+            _serve(requests, answers_path if index == 0 else os.devnull)
+        _, status = os.waitpid(pid, 0)
+        if status != 0:
+            raise SystemExit(f"a worker ended with status {status}")
+    end = time.monotonic()
+    cpu = _cpu() - before
+    reader = wire.FrameReader()
+    reader.feed(Path(answers_path).read_bytes())
+    answers = [wire.decode(frame) for frame in iter(reader.next_frame, None)]
+    return {"cpu": cpu, "start": start, "end": end, "answers": _tally(answers)}
+
+
+def _serve(requests: str, answers: str) -> None:
+    """In a forked worker: answer each request in the file with gradkit's worker; never returns."""
+    status = 1
+    try:
+        silent = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(silent, 1)
+        os.dup2(silent, 2)
+        if requests:
+            from grader.sandbox.worker import serve
+
+            answer_fd = os.open(answers, os.O_WRONLY)
+            serve(os.open(requests, os.O_RDONLY), answer_fd)
+        status = 0
+    finally:
+        os._exit(status)
+
+
+def _cpu() -> float:
+    """CPU seconds of this process and its reaped children, user and system."""
+    own, children = (resource.getrusage(who) for who in (resource.RUSAGE_SELF,
+                                                           resource.RUSAGE_CHILDREN))  # fmt: skip
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+def _tally(answers: list) -> dict:
+    """How a worker's answers went: whether the code loaded, and how many calls gave a value."""
+    if not answers:
+        return {"loaded": False, "values": 0}
+    load, calls = answers[0], answers[1:]
+    values = sum(1 for answer in calls if "value" in answer)
+    return {"loaded": "functions" in load and not load.get("errors"), "values": values}
+
+
+def main() -> None:
+    """Record each assignment's plan, then time workers answering it, and print the floors."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--count", type=int, default=200)
+    parser.add_argument("--jobs", type=int, default=os.cpu_count())
+    parser.add_argument("--assignments", nargs="+", default=["derivatives", "gradients", "descent"])
+    arguments = parser.parse_args()
+    from grader.course import load_course
+    from grader.notebooks import PLOT_CODE
+    from grader.submissions import SubmissionCode, preload_for
+
+    course = load_course(REPO / "course.toml")
+    print(
+        f"cores: {os.cpu_count()}, jobs: {arguments.jobs}, workers per case: {arguments.count}",
+        flush=True,
+    )
+    with tempfile.TemporaryDirectory() as folder:
+        for assignment_id in arguments.assignments:
+            plan = record_plan(REPO / "course.toml", assignment_id)
+            source = course.assignment(assignment_id).solution.read_text(encoding="utf-8")
+            print(f"{assignment_id}: {len(plan)} planned calls", flush=True)
+            for kind, cells in (("py", [source]), ("ipynb", [PLOT_CODE, source])):
+                requests = Path(folder) / f"{assignment_id}.{kind}.requests"
+                write_requests(requests, cells, f"{assignment_id}.{kind}", kind == "ipynb", plan)
+                preload = preload_for(SubmissionCode(tuple(cells)))
+                bare = measure(None, preload, arguments.count, arguments.jobs)
+                timed = measure(requests, preload, arguments.count, arguments.jobs)
+                print("  " + row(kind, timed, bare, arguments.count, len(plan)), flush=True)
+
+
+def row(kind: str, timed: dict, bare: dict, count: int, planned: int) -> str:
+    """One case's line: CPU per worker and per bare fork, the wall time of 10,000 workers at the
+    rate measured, and whether the worker answered every planned call with a value."""
+    full = timed["wall"] / count * FULL_SIZE
+    answers = timed["answers"]
+    if not answers["loaded"]:
+        outcome = "the solution's code did not load"
+    elif answers["values"] == planned:
+        outcome = f"all {planned} calls answered with a value"
+    else:
+        outcome = f"only {answers['values']} of {planned} calls answered with a value"
+    return (
+        f"{kind:<5}: {timed['cpu'] * 1000:.1f} ms of CPU per worker (a bare fork: "
+        f"{bare['cpu'] * 1000:.1f} ms); {FULL_SIZE:,} workers: {full:.1f} s of wall; {outcome}"
+    )
+
+
+if __name__ == "__main__":
+    if len(sys.argv) > 1 and sys.argv[1] == "--fork-as-template":
+        fork_as_template(sys.argv[2], sys.argv[3 : sys.argv.index("--forks")],
+                         int(sys.argv[sys.argv.index("--forks") + 1]))  # fmt: skip
+    else:
+        main()
