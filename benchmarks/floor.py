@@ -10,18 +10,22 @@ engine's own cost can be told apart from the work no grader of this design can a
 
 For each assignment it grades the reference solution once with the real engine, to learn the
 calls the checks make (the plan every worker is sent ahead, `grader.sandbox.plan`). Then `--jobs`
-processes, each preloaded and warmed exactly as gradkit's template is, fork `--count` workers
-between them, all at once; each worker runs the reference solution's code and answers the whole
-plan with gradkit's own worker code (`grader.sandbox.worker.serve`), reading the requests from a
-file and writing its answers to /dev/null. Nothing else runs: no sandbox layer, no checks, no
-session, no results. The solution is run as a `.py` file and as a notebook (the worked example's
-plot cell, then the solution's code), and a bare fork (a worker that exits at once) is timed the
-same way for comparison.
+processes, each preloaded, warmed and collapsed into huge pages as gradkit's template is for a
+long session, fork `--count` workers between them, all at once; each worker runs the reference
+solution's code and answers the whole plan with gradkit's own worker code
+(`grader.sandbox.worker.serve`), reading the requests from a file and writing its answers to
+/dev/null. Nothing else runs: no sandbox layer, no checks, no session, no results. The solution
+is run as a `.py` file and as a notebook (the worked example's plot cell, then the solution's
+code), and a bare fork (a worker that exits at once) is timed the same way for comparison.
 
 For each case it prints the CPU per worker (the forking process's and the worker's), and the
-wall time 10,000 such workers take on `--jobs` processes at this rate: at the least what
-`scale.py` (`.py`) can measure for 10,000 correct submissions on this machine, and at the least
-what `compare_nbgrader.py` can measure per notebook after its start-up.
+wall time 10,000 such workers take on `--jobs` processes at this rate. Side by side, it grades
+`--count` copies of the reference solution, and a quarter as many, with the real engine (full
+sandbox, public and hidden checks, `--jobs` sessions) and prints the wall time each further
+submission adds (start-up left out, as in the floor) and how many times the floor's that is.
+The `.py` floor is the least `scale.py` could measure for 10,000 correct submissions on this
+machine; the notebook floor, the least `compare_nbgrader.py` could measure per notebook after
+its start-up.
 """
 
 from __future__ import annotations
@@ -37,10 +41,14 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 # The rest of gradkit is imported where it is used: a template process started from this file
 # must hold what gradkit's template holds, not pytest and the checks as well.
 from grader.sandbox import wire
+
+if TYPE_CHECKING:
+    from grader.course import Assignment, Course
 
 REPO = Path(__file__).resolve().parent.parent
 FULL_SIZE = 10_000
@@ -112,10 +120,12 @@ def measure(requests: Path | None, preload: tuple[str, ...], count: int, jobs: i
 
 
 def fork_as_template(requests: str, preload: list[str], forks: int) -> None:
-    """One template process: preload as gradkit's template does, then fork workers in turn."""
-    from grader.sandbox import zygote
+    """One template process: preload and collapse into huge pages as gradkit's template does for a
+    long session, then fork workers in turn."""
+    from grader.sandbox import hugepages, zygote
 
     zygote._preload(preload)
+    hugepages.collapse_anonymous_memory()
     print("ready", flush=True)
     sys.stdin.readline()
     with tempfile.NamedTemporaryFile(prefix="floor-answers-") as answers_file:
@@ -176,9 +186,10 @@ def _tally(answers: list) -> dict:
 
 
 def main() -> None:
-    """Record each assignment's plan, then time workers answering it, and print the floors."""
+    """Record each assignment's plan, time workers answering it and the engine grading the same
+    solution, and print the floors next to the engine."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--count", type=int, default=200)
+    parser.add_argument("--count", type=int, default=1000)
     parser.add_argument("--jobs", type=int, default=os.cpu_count())
     parser.add_argument("--assignments", nargs="+", default=["derivatives", "gradients", "descent"])
     arguments = parser.parse_args()
@@ -187,15 +198,15 @@ def main() -> None:
     from grader.submissions import SubmissionCode, preload_for
 
     course = load_course(REPO / "course.toml")
-    print(
-        f"cores: {os.cpu_count()}, jobs: {arguments.jobs}, workers per case: {arguments.count}",
-        flush=True,
-    )
+    cases = f"cores: {os.cpu_count()}, jobs: {arguments.jobs}, workers per case: {arguments.count}"
+    print(cases, flush=True)
     with tempfile.TemporaryDirectory() as folder:
         for assignment_id in arguments.assignments:
             plan = record_plan(REPO / "course.toml", assignment_id)
-            source = course.assignment(assignment_id).solution.read_text(encoding="utf-8")
+            assignment = course.assignment(assignment_id)
+            source = assignment.solution.read_text(encoding="utf-8")
             print(f"{assignment_id}: {len(plan)} planned calls", flush=True)
+            walls: dict[str, float] = {}  # wall seconds per worker, by kind
             for kind, cells in (("py", [source]), ("ipynb", [PLOT_CODE, source])):
                 requests = Path(folder) / f"{assignment_id}.{kind}.requests"
                 write_requests(requests, cells, f"{assignment_id}.{kind}", kind == "ipynb", plan)
@@ -203,6 +214,13 @@ def main() -> None:
                 bare = measure(None, preload, arguments.count, arguments.jobs)
                 timed = measure(requests, preload, arguments.count, arguments.jobs)
                 print("  " + row(kind, timed, bare, arguments.count, len(plan)), flush=True)
+                walls[kind] = timed["wall"] / arguments.count
+            further, line = engine(course, assignment, arguments.count, arguments.jobs)
+            print(
+                f"  {line}: x{further / walls['py']:.2f} the .py floor's "
+                f"{walls['py'] * 1000:.2f} ms per worker",
+                flush=True,
+            )
 
 
 def row(kind: str, timed: dict, bare: dict, count: int, planned: int) -> str:
@@ -219,6 +237,31 @@ def row(kind: str, timed: dict, bare: dict, count: int, planned: int) -> str:
     return (
         f"{kind:<5}: {timed['cpu'] * 1000:.1f} ms of CPU per worker (a bare fork: "
         f"{bare['cpu'] * 1000:.1f} ms); {FULL_SIZE:,} workers: {full:.1f} s of wall; {outcome}"
+    )
+
+
+def engine(course: Course, assignment: Assignment, count: int, jobs: int) -> tuple[float, str]:
+    """Grade `count // 4` and `count` copies of the reference solution with the real engine; the
+    wall seconds each further submission adds, and a line saying so."""
+    from grader.grading import grade
+    from grader.submissions import discover
+
+    source = assignment.solution.read_text(encoding="utf-8")
+    timed = []
+    for size in (max(count // 4, 1), count):
+        with tempfile.TemporaryDirectory() as folder:
+            for index in range(size):
+                (Path(folder) / f"s{index:06d}.py").write_text(source, encoding="utf-8")
+            submissions = discover(Path(folder), assignment.id)
+            start = time.perf_counter()
+            result = grade(course, assignment, submissions, jobs=jobs)
+            timed.append((size, time.perf_counter() - start))
+    full = sum(1 for graded in result.submissions if graded.points == graded.max_points)
+    (small, small_wall), (large, large_wall) = timed
+    further = (large_wall - small_wall) / (large - small) if large > small else large_wall / large
+    return further, (
+        f"engine: {large} correct submissions in {large_wall:.1f} s ({full} with full marks, "
+        f"isolation: {result.isolation}), {further * 1000:.2f} ms per further submission"
     )
 
 

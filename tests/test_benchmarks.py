@@ -91,25 +91,27 @@ def test_compare_nbgrader_times_the_three_runs_and_finds_the_same_scores():
     assert lines[6] == "  students whose score differs between the two gradings: 0 of 3"
 
 
-def test_floor_times_fresh_workers_answering_every_planned_call():
+def test_floor_times_fresh_workers_and_the_engine_on_the_same_solution():
     """`floor.py` records the calls the checks make, then times fresh forked workers answering all
-    of them with the reference solution, as a `.py` file and as a notebook, against a bare fork:
-    it prints the core count, the number of planned calls, and for each case the CPU per worker,
-    the bare fork's, the wall time of 10,000 workers and that every call got a value."""
+    of them with the reference solution, as a `.py` file and as a notebook, against a bare fork;
+    then grades copies of that solution with the real engine. It prints the core count, the
+    number of planned calls, for each case the CPU per worker, the bare fork's, the wall time of
+    10,000 workers and that every call got a value, and the engine's full marks, isolation and
+    time per further submission as a multiple of the floor's."""
     done = subprocess.run(
-        [sys.executable, "benchmarks/floor.py", "--count", "4", "--jobs", "2",
+        [sys.executable, "benchmarks/floor.py", "--count", "8", "--jobs", "2",
          "--assignments", "descent"],
         cwd=REPO, capture_output=True, text=True, timeout=300, check=False,
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
     lines = done.stdout.splitlines()
-    assert lines[0] == f"cores: {os.cpu_count()}, jobs: 2, workers per case: 4"
+    assert lines[0] == f"cores: {os.cpu_count()}, jobs: 2, workers per case: 8"
     planned = re.fullmatch(r"descent: (\d+) planned calls", lines[1])
     assert planned is not None, lines[1]
     calls = int(planned.group(1))
     assert calls > 20  # every descent check asks the submission something
-    cpu = {}
-    for kind, line in zip(("py   ", "ipynb"), lines[2:], strict=True):
+    cpu, walls = {}, {}
+    for kind, line in zip(("py   ", "ipynb"), lines[2:4], strict=True):
         row = re.fullmatch(
             rf"  {kind}: ([\d.]+) ms of CPU per worker \(a bare fork: ([\d.]+) ms\); "
             rf"10,000 workers: ([\d.]+) s of wall; all {calls} calls answered with a value",
@@ -118,5 +120,17 @@ def test_floor_times_fresh_workers_answering_every_planned_call():
         assert row is not None, line
         worker, bare, full = (float(value) for value in row.groups())
         assert worker > bare and full > 0
-        cpu[kind.strip()] = worker
+        cpu[kind.strip()], walls[kind.strip()] = worker, full / 10_000 * 1000
     assert cpu["ipynb"] > cpu["py"]  # the notebook's worker also draws the worked example's plot
+    engine = re.fullmatch(
+        r"  engine: 8 correct submissions in [\d.]+ s \(8 with full marks, isolation: full\), "
+        r"(-?[\d.]+) ms per further submission: "
+        r"x(-?[\d.]+) the \.py floor's ([\d.]+) ms per worker",
+        lines[4],
+    )
+    assert engine is not None, lines[4]
+    further, ratio, floor = (float(value) for value in engine.groups())
+    # The floor's wall per worker, as the .py row's 10,000 workers give it (both rounded).
+    assert floor == pytest.approx(walls["py"], abs=0.0101)
+    assert ratio == pytest.approx(further / floor, abs=0.01 + abs(further / floor) * 0.01)
+    assert len(lines) == 5
