@@ -2,7 +2,7 @@
 
 Run from the repository root:
 
-    .venv/bin/python benchmarks/floor.py [--count 200] [--jobs 2] [--assignments derivatives ...]
+    .venv/bin/python benchmarks/floor.py [--count 1000] [--jobs 2] [--assignments derivatives ...]
 
 DESIGN.md runs every submission in its own fresh process, forked from a preloaded template. This
 measures what that alone costs on this machine, whatever the grader around it does, so that the
@@ -54,23 +54,20 @@ REPO = Path(__file__).resolve().parent.parent
 FULL_SIZE = 10_000
 
 
-def record_plan(course_file: Path, assignment_id: str) -> list[bytes]:
+def record_plan(course: Course, assignment: Assignment) -> list[bytes]:
     """The requests the checks send to a worker grading the reference solution, in order."""
     import pytest
 
-    from grader.course import load_course
     from grader.grading import released_preload
     from grader.plugin import GradingPlugin
     from grader.session import check_modules, pytest_arguments
 
-    course = load_course(course_file)
-    assignment = course.assignment(assignment_id)
     preload = released_preload(assignment, "py")  # with no submissions, the plan's template
     plugin = GradingPlugin(course, assignment, [], lambda *_: None, preload=preload)
     with contextlib.redirect_stdout(io.StringIO()):
         pytest.main(pytest_arguments(check_modules(assignment)), plugins=[plugin])
     if plugin.problems or plugin.plan is None:
-        raise SystemExit(f"{assignment_id}: no plan recorded: {'; '.join(plugin.problems)}")
+        raise SystemExit(f"{assignment.id}: no plan recorded: {'; '.join(plugin.problems)}")
     return list(plugin.plan.requests)
 
 
@@ -102,16 +99,22 @@ def measure(requests: Path | None, preload: tuple[str, ...], count: int, jobs: i
         for share in shares
         if share
     ]
-    for runner in runners:  # wait until each has preloaded, then start them all at once
-        if runner.stdout is None or runner.stdout.readline().strip() != "ready":
-            raise SystemExit("a template process did not start; see above")
-    for runner in runners:
-        if runner.stdin is not None:
-            runner.stdin.write("go\n")
-            runner.stdin.flush()
-    reports = [json.loads(runner.communicate()[0]) for runner in runners]
+    try:
+        for runner in runners:  # wait until each has preloaded, then start them all at once
+            if runner.stdout is None or runner.stdout.readline().strip() != "ready":
+                raise SystemExit("a template process did not start; see above")
+        for runner in runners:
+            if runner.stdin is not None:
+                runner.stdin.write("go\n")
+                runner.stdin.flush()
+        outputs = [runner.communicate()[0] for runner in runners]
+    finally:
+        for runner in runners:
+            if runner.poll() is None:
+                runner.kill()
     if any(runner.returncode for runner in runners):
         raise SystemExit("a template process failed; see above")
+    reports = [json.loads(output) for output in outputs]
     return {
         "cpu": sum(report["cpu"] for report in reports) / count,
         "wall": max(report["end"] for report in reports) - min(r["start"] for r in reports),
@@ -193,17 +196,21 @@ def main() -> None:
     parser.add_argument("--jobs", type=int, default=os.cpu_count())
     parser.add_argument("--assignments", nargs="+", default=["derivatives", "gradients", "descent"])
     arguments = parser.parse_args()
-    from grader.course import load_course
+    from grader.course import CourseError, load_course
     from grader.notebooks import PLOT_CODE
     from grader.submissions import SubmissionCode, preload_for
 
     course = load_course(REPO / "course.toml")
+    try:
+        assignments = [course.assignment(name) for name in arguments.assignments]
+    except CourseError as error:
+        parser.error(str(error))
     cases = f"cores: {os.cpu_count()}, jobs: {arguments.jobs}, workers per case: {arguments.count}"
     print(cases, flush=True)
     with tempfile.TemporaryDirectory() as folder:
-        for assignment_id in arguments.assignments:
-            plan = record_plan(REPO / "course.toml", assignment_id)
-            assignment = course.assignment(assignment_id)
+        for assignment in assignments:
+            assignment_id = assignment.id
+            plan = record_plan(course, assignment)
             source = assignment.solution.read_text(encoding="utf-8")
             print(f"{assignment_id}: {len(plan)} planned calls", flush=True)
             walls: dict[str, float] = {}  # wall seconds per worker, by kind

@@ -25,7 +25,7 @@ import time
 from itertools import pairwise
 from pathlib import Path
 
-from grader.course import load_course
+from grader.course import CourseError, load_course
 from grader.grading import grade
 from grader.submissions import discover
 
@@ -119,10 +119,14 @@ def main() -> None:
     parser.add_argument("--jobs", type=int, default=os.cpu_count())
     arguments = parser.parse_args()
     course = load_course(REPO / "course.toml")
+    try:
+        assignments = [course.assignment(name) for name in arguments.assignments]
+    except CourseError as error:
+        parser.error(str(error))
     print(f"cores: {os.cpu_count()}, jobs: {arguments.jobs}")
     print(f"{'assignment':<12} {'N':>7} {'wall s':>8} {'ms/sub':>8} {'subs/s':>8} {'peak MB':>8}")
-    for assignment_id in arguments.assignments:
-        assignment = course.assignment(assignment_id)
+    for assignment in assignments:
+        assignment_id = assignment.id
         timed: list[tuple[int, float]] = []
         for size in arguments.sizes:
             with tempfile.TemporaryDirectory() as folder:

@@ -134,3 +134,20 @@ def test_floor_times_fresh_workers_and_the_engine_on_the_same_solution():
     assert floor == pytest.approx(walls["py"], abs=0.0101)
     assert ratio == pytest.approx(further / floor, abs=0.01 + abs(further / floor) * 0.01)
     assert len(lines) == 5
+
+
+@pytest.mark.parametrize("benchmark", ["floor.py", "scale.py"])
+def test_benchmarks_name_an_unknown_assignment_in_one_sentence(benchmark):
+    """An assignment the course does not have is a usage error naming the course file and the
+    assignments it has, before any work starts, not a traceback."""
+    done = subprocess.run(
+        [sys.executable, f"benchmarks/{benchmark}", "--assignments", "derivatives", "integrals"],
+        cwd=REPO, capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+    assert done.returncode == 2
+    assert done.stdout == ""
+    assert "Traceback" not in done.stderr
+    assert done.stderr.splitlines()[-1] == (  # the course file as seen from the working folder
+        f"{benchmark}: error: course.toml has no assignment 'integrals'; "
+        "choose one of derivatives, gradients, descent."
+    )
