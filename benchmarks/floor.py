@@ -50,7 +50,6 @@ from grader.sandbox import wire
 if TYPE_CHECKING:
     from grader.course import Assignment, Course
 
-REPO = Path(__file__).resolve().parent.parent
 FULL_SIZE = 10_000
 
 
@@ -194,17 +193,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--count", type=int, default=1000)
     parser.add_argument("--jobs", type=int, default=os.cpu_count())
-    parser.add_argument("--assignments", nargs="+", default=["derivatives", "gradients", "descent"])
-    arguments = parser.parse_args()
-    from grader.course import CourseError, load_course
+    from course_options import add_assignments_option, chosen_assignments
+
     from grader.notebooks import PLOT_CODE
     from grader.submissions import SubmissionCode, preload_for
 
-    course = load_course(REPO / "course.toml")
-    try:
-        assignments = [course.assignment(name) for name in arguments.assignments]
-    except CourseError as error:
-        parser.error(str(error))
+    add_assignments_option(parser)
+    arguments = parser.parse_args()
+    course, assignments = chosen_assignments(parser, arguments)
     cases = f"cores: {os.cpu_count()}, jobs: {arguments.jobs}, workers per case: {arguments.count}"
     print(cases, flush=True)
     with tempfile.TemporaryDirectory() as folder:

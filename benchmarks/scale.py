@@ -25,7 +25,8 @@ import time
 from itertools import pairwise
 from pathlib import Path
 
-from grader.course import CourseError, load_course
+from course_options import add_assignments_option, chosen_assignments
+
 from grader.grading import grade
 from grader.submissions import discover
 
@@ -115,14 +116,10 @@ def main() -> None:
     """Generate, grade and measure every size of every assignment."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[100, 1000, 10000])
-    parser.add_argument("--assignments", nargs="+", default=["derivatives", "gradients", "descent"])
     parser.add_argument("--jobs", type=int, default=os.cpu_count())
+    add_assignments_option(parser)
     arguments = parser.parse_args()
-    course = load_course(REPO / "course.toml")
-    try:
-        assignments = [course.assignment(name) for name in arguments.assignments]
-    except CourseError as error:
-        parser.error(str(error))
+    course, assignments = chosen_assignments(parser, arguments)
     print(f"cores: {os.cpu_count()}, jobs: {arguments.jobs}")
     print(f"{'assignment':<12} {'N':>7} {'wall s':>8} {'ms/sub':>8} {'subs/s':>8} {'peak MB':>8}")
     for assignment in assignments:
