@@ -190,16 +190,18 @@ def _tally(answers: list) -> dict:
 def main() -> None:
     """Record each assignment's plan, time workers answering it and the engine grading the same
     solution, and print the floors next to the engine."""
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--count", type=int, default=1000)
-    parser.add_argument("--jobs", type=int, default=os.cpu_count())
     from course_options import add_assignments_option, chosen_assignments
 
     from grader.notebooks import PLOT_CODE
     from grader.submissions import SubmissionCode, preload_for
 
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--count", type=int, default=1000)
+    parser.add_argument("--jobs", type=int, default=os.cpu_count())
     add_assignments_option(parser)
     arguments = parser.parse_args()
+    if arguments.count < 1 or arguments.jobs < 1:
+        parser.error("--count and --jobs must be at least 1")
     course, assignments = chosen_assignments(parser, arguments)
     cases = f"cores: {os.cpu_count()}, jobs: {arguments.jobs}, workers per case: {arguments.count}"
     print(cases, flush=True)

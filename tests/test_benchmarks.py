@@ -151,3 +151,13 @@ def test_benchmarks_name_an_unknown_assignment_in_one_sentence(benchmark):
         f"{benchmark}: error: course.toml has no assignment 'integrals'; "
         "choose one of derivatives, gradients, descent."
     )
+
+
+def test_floor_refuses_no_workers_in_one_sentence():
+    """A count or job count below 1 would divide by zero at the end; it is a usage error first."""
+    done = subprocess.run(
+        [sys.executable, "benchmarks/floor.py", "--count", "0"],
+        cwd=REPO, capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+    assert done.returncode == 2 and done.stdout == ""
+    assert done.stderr.splitlines()[-1] == "floor.py: error: --count and --jobs must be at least 1"
