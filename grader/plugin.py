@@ -98,7 +98,7 @@ class GradingPlugin:
 
     @property
     def plan(self) -> CallPlan | None:
-        """The calls the checks make into a passing submission, once recorded (see `_record_plan`)."""
+        """The calls the checks make into a passing submission, once recorded (`_record_plan`)."""
         return self._plan
 
     # --- fixtures -----------------------------------------------------------------------------

@@ -41,7 +41,7 @@ def check_modules(assignment: Assignment, *, public_only: bool = False) -> list[
 
 
 def pytest_arguments(modules: list[Path]) -> list[str]:
-    """pytest's command line for a grading run of the check `modules`, with only gradkit's plugin."""
+    """pytest's command line for grading with the check `modules` and only gradkit's plugin."""
     return [
         *map(str, modules),
         "-c", str(CHECKS_ROOT / "pytest.ini"),

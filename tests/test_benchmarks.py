@@ -109,7 +109,7 @@ def test_floor_times_fresh_workers_and_the_engine_on_the_same_solution():
     planned = re.fullmatch(r"descent: (\d+) planned calls", lines[1])
     assert planned is not None, lines[1]
     calls = int(planned.group(1))
-    assert calls > 20  # every descent check asks the submission something
+    assert calls > 20  # the descent checks make dozens of calls (39 on 2026-11-23)
     cpu, walls = {}, {}
     for kind, line in zip(("py   ", "ipynb"), lines[2:4], strict=True):
         row = re.fullmatch(
