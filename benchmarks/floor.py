@@ -192,8 +192,8 @@ def main() -> None:
     solution, and print the floors next to the engine."""
     from course_options import add_assignments_option, chosen_assignments
 
-    from grader.notebooks import PLOT_CODE
     from grader.submissions import SubmissionCode, preload_for
+    from grader.worked_example import PLOT_CODE
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--count", type=int, default=1000)

@@ -24,10 +24,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from grader.course import Assignment, Course
-from grader.notebooks import PLOT_CODE
 from grader.results import ExerciseResult, GradingResult, SubmissionResult
 from grader.sandbox.containment import ONE_THREAD
 from grader.submissions import Submission, SubmissionCode, preload_for
+from grader.worked_example import PLOT_CODE
 
 ALL_LAYERS = ("bubblewrap", "seccomp", "unprivileged-user", "rlimits")
 

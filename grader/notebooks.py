@@ -21,44 +21,17 @@ import ast
 import inspect
 import re
 from pathlib import Path
-from typing import TYPE_CHECKING
+
+import nbformat
+from nbformat import NotebookNode
 
 from grader.course import Assignment, Course
-
-if TYPE_CHECKING:
-    from nbformat import NotebookNode
-
-# nbformat is imported only where a notebook is built: `grader.grading` reads PLOT_CODE from here
-# before any grading starts, and importing nbformat costs 0.2 s (1.7 s with jsonschema's optional
-# format checkers, which only `grader.cli` keeps out).
+from grader.worked_example import PLOT_CAPTION, PLOT_CODE
 
 SELF_CHECK_IMPORT = "from grader.selfcheck import check"
 _SECTION = re.compile(r"^([A-Z][A-Za-z ]*):$")
 _ARGUMENT = re.compile(r"^(\*{0,2}\w+): (.*)$")
 
-PLOT_CAPTION = """\
-**The worked example, drawn.** The curve is `f(x) = x**2` on `[-1, 1]`; each dashed line is its
-tangent at `x = -0.5`, `0` and `0.5`, with slope `f'(x) = 2 * x` (-1, 0 and 1). Read the graph
-from left to right: the slope is negative where the parabola goes down, zero at the minimum and
-positive where it goes up. Close to its point, each tangent line is a good estimate of `f`."""
-
-PLOT_CODE = """\
-# The worked example: f(x) = x**2 and its tangent lines, whose slopes are f'(x) = 2 * x.
-import matplotlib.pyplot as plt
-import numpy as np
-
-xs = np.linspace(-1.0, 1.0, 201)
-figure, axes = plt.subplots(figsize=(6, 4))
-axes.plot(xs, xs**2, color="black", linewidth=2, label="f(x) = x**2")
-for x0 in (-0.5, 0.0, 0.5):
-    slope = 2 * x0
-    axes.plot(xs, x0**2 + slope * (xs - x0), "--", label=f"tangent at x = {x0:g}, slope {slope:g}")
-    axes.plot([x0], [x0**2], "o", color="black")
-axes.set(xlim=(-1, 1), ylim=(-0.6, 1.1), xlabel="x", ylabel="f(x)")
-axes.set_title("f(x) = x**2 and its tangent lines")
-axes.axhline(0.0, color="grey", linewidth=0.5)
-axes.legend(loc="upper center")
-plt.show()"""
 
 HOW_TO = """\
 ## How to work in this notebook
@@ -78,8 +51,6 @@ def notebook_name(assignment: Assignment) -> str:
 
 def build_notebook(assignment: Assignment) -> NotebookNode:
     """The notebook of one assignment, from its stub module (read, never imported)."""
-    import nbformat
-
     source = assignment.module.read_text(encoding="utf-8")
     tree = ast.parse(source, filename=str(assignment.module))
     exercises = {exercise.id for exercise in assignment.exercises}
@@ -117,8 +88,6 @@ def build_notebook(assignment: Assignment) -> NotebookNode:
 
 def notebook_text(notebook: NotebookNode) -> str:
     """The notebook as file text: nbformat's JSON with sorted keys, ending with a newline."""
-    import nbformat
-
     nbformat.validate(notebook)
     return nbformat.writes(notebook) + "\n"
 
@@ -238,8 +207,6 @@ def _is_def_or_docstring(node: ast.stmt) -> bool:
 
 
 def _markdown(cell_id: str, text: str) -> NotebookNode:
-    import nbformat
-
     cell = nbformat.v4.new_markdown_cell(text)
     cell.id = cell_id
     return cell
@@ -257,8 +224,6 @@ def _setup_code(source: str, nodes: list[ast.stmt]) -> str:
 
 
 def _code(cell_id: str, code: str) -> NotebookNode:
-    import nbformat
-
     cell = nbformat.v4.new_code_cell(code)
     cell.id = cell_id
     return cell
