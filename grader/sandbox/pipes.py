@@ -15,7 +15,7 @@ import os
 import select
 import time
 
-from .wire import FrameReader, WireError
+from .wire import FrameReader
 
 OUTPUT_CAP = 64 * 1024
 READ_CHUNK = 1 << 16
@@ -68,7 +68,8 @@ class WorkerPipes:
             del self._outgoing[:written]
 
     def receive(self, deadline: float) -> bytes:
-        """The next framed answer; WorkerGone at end of stream, WorkerSilent past the deadline."""
+        """The next framed answer; WorkerGone at end of stream, WorkerSilent past the deadline,
+        WireError for a frame over the size limit."""
         while True:
             frame = self._frames.next_frame()
             if frame is not None:
@@ -81,10 +82,7 @@ class WorkerPipes:
                 chunk = self._read(self.response_r)
                 if chunk == b"":
                     raise WorkerGone
-                try:
-                    self._frames.feed(chunk or b"")
-                except WireError as error:
-                    raise WorkerGone from error
+                self._frames.feed(chunk or b"")  # WireError: a frame no worker writes
 
     def _wait(self, readable: list[int], deadline: float, writable: list[int] = ()) -> set[int]:
         remaining = deadline - time.monotonic()

@@ -12,17 +12,19 @@ from __future__ import annotations
 import math
 import signal
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
-from . import wire
+from . import answers, wire
 from .containment import WorkerLimits
 from .launcher import Template
 from .pipes import OUTPUT_CAP, WorkerGone, WorkerPipes, WorkerSilent
 from .plan import CallPlan, PlanProgress
 
 START_SECONDS = 10.0
+CANNOT_READ = "sent back data the grader cannot read"
+T = TypeVar("T")
 
 
 class CallFailed(Exception):
@@ -97,6 +99,7 @@ class _Worker:
     pid: int
     pipes: WorkerPipes
     layers: tuple[str, ...]
+    answered: int = 0  # frames read from it so far: the number the next answer must carry
 
 
 class SubmissionRunner:
@@ -143,34 +146,10 @@ class SubmissionRunner:
         *, return_args: bool = False,
     ) -> CallResult:  # fmt: skip
         """Call `function` in the sandbox; raise a `CallFailed` subclass if no value came back."""
-        request = {
-            "op": "call",
-            "function": function,
-            "args": list(args),
-            "kwargs": dict(kwargs or {}),
-            "return_args": return_args,
-        }
-        encoded = wire.encode(request)
+        encoded = call_request(function, args, kwargs, return_args=return_args)
         if self._record is not None:
             self._record.append(encoded)
-        answer = self._answer(encoded)
-        if "missing" in answer:
-            raise FunctionMissing(f"{function} is not defined in your submission")
-        if "exited" in answer:
-            raise WorkerCrashed(f"called sys.exit({answer['exited']}) instead of returning")
-        if "raised" in answer:
-            raised = answer["raised"]
-            raise StudentRaised(
-                str(raised.get("type")), str(raised.get("message")), str(raised.get("where"))
-            )
-        if "unsendable" in answer:
-            raise Unsendable(f"returned a value that cannot be graded ({answer['unsendable']})")
-        args_after = answer.get("args")
-        return CallResult(
-            value=answer.get("value"),
-            args_after=tuple(args_after) if isinstance(args_after, list) else None,
-            evaluations=int(answer.get("evaluations") or 0),
-        )
+        return call_result(function, self._checked(self._answer(encoded), answers.call))
 
     def close(self) -> None:
         """End the current worker, if any, without waiting: the template reaps it in time."""
@@ -185,17 +164,25 @@ class SubmissionRunner:
         pid, pipes = self.template.spawn(self.limits.worker_limits())
         self._worker = _Worker(pid, pipes, ())
         hello = self._receive(min(START_SECONDS, self.limits.seconds_per_submission))
-        self._worker.layers = tuple(str(layer) for layer in hello.get("layers", []))
+        self._worker.layers = self._checked(hello, answers.hello)
         self.layers = self._worker.layers
         load = {"op": "load", "cells": self.cells, "filename": self.filename,
                 "notebook": self.notebook}  # fmt: skip
         answer = self._exchange(wire.encode(load))
         if "functions" not in answer:
+            # The load's code ended otherwise (it raised past the worker, or was cut short).
+            self._checked(answer, answers.call)
             raise WorkerCrashed("did not finish normally")
-        return LoadReport(
-            functions=tuple(str(name) for name in answer["functions"]),
-            errors=tuple(error for error in answer.get("errors", []) if isinstance(error, dict)),
-        )
+        functions, errors = self._checked(answer, answers.load)
+        return LoadReport(functions=functions, errors=errors)
+
+    def _checked(self, answer: dict, shape: Callable[[dict], T]) -> T:
+        """`shape(answer)`, or the end of this worker if the answer is not of that shape."""
+        try:
+            return shape(answer)
+        except answers.MalformedAnswer:
+            self._end_worker(kill=True)
+            raise WorkerCrashed(CANNOT_READ) from None
 
     # --- answers, sent ahead or asked now (see grader.sandbox.plan) ---------------------------
 
@@ -260,35 +247,35 @@ class SubmissionRunner:
         with garbage (when it is kept and so decoded) ends this worker, and the checks' own
         request goes to a fresh one.
         """
-        assert self._worker is not None
         try:
-            frame = self._worker.pipes.receive(self._deadline())
-            answer = wire.decode(frame) if keep else {}
-        except (WorkerGone, WorkerSilent, wire.WireError):
-            answer = None
-        if not isinstance(answer, dict):
+            answer = self._next_answer(self._deadline())
+            if keep:
+                answers.call(answer)
+        except (WorkerGone, WorkerSilent, wire.WireError, answers.MalformedAnswer):
             self._end_worker(kill=True)
-            raise _AheadLost
+            raise _AheadLost from None
         return answer
 
     def _receive(self, seconds: float) -> dict:
         return self._receive_until(min(time.monotonic() + seconds, self._budget_end))
 
     def _receive_until(self, deadline: float) -> dict:
-        assert self._worker is not None
         try:
-            frame = self._worker.pipes.receive(deadline)
-            answer = wire.decode(frame)
+            return self._next_answer(deadline)
         except WorkerGone:
             raise self._crash() from None
         except WorkerSilent:
             raise self._timeout() from None
-        except wire.WireError:
+        except (wire.WireError, answers.MalformedAnswer):
             self._end_worker(kill=True)
-            raise WorkerCrashed("sent back data the grader cannot read") from None
-        if not isinstance(answer, dict):
-            self._end_worker(kill=True)
-            raise WorkerCrashed("sent back data the grader cannot read")
+            raise WorkerCrashed(CANNOT_READ) from None
+
+    def _next_answer(self, deadline: float) -> dict:
+        """The worker's next frame, decoded, if it is the answer numbered next (see `answers`)."""
+        worker = self._worker
+        assert worker is not None
+        answer = answers.numbered(wire.decode(worker.pipes.receive(deadline)), worker.answered)
+        worker.answered += 1
         return answer
 
     def _deadline(self) -> float:
@@ -323,6 +310,41 @@ class SubmissionRunner:
         room = OUTPUT_CAP - len(self.output)
         self.output += worker.pipes.output[: max(0, room)]
         return status
+
+
+def call_request(
+    function: str, args: Sequence[Any], kwargs: dict | None, *, return_args: bool
+) -> bytes:
+    """The encoded request to call `function`, as a worker (or a plan) receives it."""
+    request = {
+        "op": "call",
+        "function": function,
+        "args": list(args),
+        "kwargs": dict(kwargs or {}),
+        "return_args": return_args,
+    }
+    return wire.encode(request)
+
+
+def call_result(function: str, answer: dict) -> CallResult:
+    """A checked call answer (see `answers.call`) as a value, or the `CallFailed` it stands for."""
+    if "missing" in answer:
+        raise FunctionMissing(f"{function} is not defined in your submission")
+    if "exited" in answer:
+        raise WorkerCrashed(f"called sys.exit({answer['exited']}) instead of returning")
+    if "raised" in answer:
+        raised = answer["raised"]
+        raise StudentRaised(
+            str(raised.get("type")), str(raised.get("message")), str(raised.get("where"))
+        )
+    if "unsendable" in answer:
+        raise Unsendable(f"returned a value that cannot be graded ({answer['unsendable']})")
+    args_after = answer.get("args")
+    return CallResult(
+        value=answer.get("value"),
+        args_after=tuple(args_after) if isinstance(args_after, list) else None,
+        evaluations=int(answer.get("evaluations") or 0),
+    )
 
 
 class _AheadLost(Exception):

@@ -9,7 +9,9 @@ then answers requests, one at a time, on its private pipes:
   function; the answer carries the value as plain data (see `wire.to_plain`), or the exception's
   type and message, never a traceback object.
 
-Everything here is untrusted once student code has run: the grader treats each answer as data.
+Every answer carries ``"n"``, the number of the request it answers (the worker's first frame,
+the report of its layers, is 0). Everything here is untrusted once student code has run: the
+grader checks each answer's shape and number before it reads it (see `answers`).
 """
 
 from __future__ import annotations
@@ -22,21 +24,34 @@ from . import wire
 from .funcspec import FuncSpec
 
 MAX_MESSAGE_CHARS = 500
+MAX_NAME_CHARS = 200  # no exercise has a longer name; longer ones are left out of the list
 
 
 def serve(request_fd: int, response_fd: int) -> None:
     """Answer requests until the grader closes the request pipe."""
     module = types.ModuleType("submission")
+    number = 0
     while True:
         frame = wire.read_frame_blocking(request_fd)
         if frame is None:
             return
+        number += 1
         try:
             request = wire.decode(frame, hooks={"$func": FuncSpec.from_wire})
-            answer = _handle(request, module)
         except BaseException as error:
-            answer = {"raised": _describe_exception(error)}
-        wire.write_frame(response_fd, _encode_answer(answer))
+            encoded = _encode_answer({"raised": _describe_exception(error)}, number)
+        else:
+            encoded = answer_request(request, module, number)
+        wire.write_frame(response_fd, encoded)
+
+
+def answer_request(request: dict, module: types.ModuleType, number: int) -> bytes:
+    """The encoded answer, numbered `number`, to one decoded request about `module`'s code."""
+    try:
+        answer = _handle(request, module)
+    except BaseException as error:
+        answer = {"raised": _describe_exception(error)}
+    return _encode_answer(answer, number)
 
 
 def _handle(request: dict, module: types.ModuleType) -> dict:
@@ -67,7 +82,8 @@ def _load(module: types.ModuleType, cells: list, filename: str, notebook: bool) 
                 break
     functions = sorted(
         key for key, value in list(namespace.items())
-        if callable(value) and not key.startswith("_") and not isinstance(value, type)
+        if type(key) is str and len(key) <= MAX_NAME_CHARS and not key.startswith("_")
+        and callable(value) and not isinstance(value, type)
     )  # fmt: skip
     return {"functions": functions, "errors": errors}
 
@@ -101,12 +117,12 @@ def _plain_or_unsupported(value: Any) -> Any:
         return wire.Unsupported(type(value).__name__)
 
 
-def _encode_answer(answer: dict) -> bytes:
+def _encode_answer(answer: dict, number: int) -> bytes:
     try:
-        return wire.encode(answer)
+        return wire.encode({**answer, "n": number})
     except (wire.WireError, ValueError, TypeError, RecursionError) as error:
         reason = str(error) if isinstance(error, wire.WireError) else "it is not plain data"
-        return wire.encode({"unsendable": reason})
+        return wire.encode({"unsendable": reason, "n": number})
 
 
 def _describe_exception(error: BaseException) -> dict:
