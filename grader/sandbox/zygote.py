@@ -17,7 +17,6 @@ import json
 import os
 import secrets
 import select
-import shutil
 import signal
 import socket
 import sys
@@ -251,7 +250,7 @@ class Template:
             from . import wire
             from .worker import serve
 
-            wire.write_frame(response_fd, wire.encode({"layers": layers}))
+            wire.write_frame(response_fd, wire.encode({"layers": layers, "n": 0}))
             serve(request_fd, response_fd)
             status = 0
         finally:
@@ -268,7 +267,7 @@ class Template:
         os.close(pidfd)
         _, status = os.waitpid(child.pid, 0)
         if child.scratch:
-            shutil.rmtree(child.scratch, ignore_errors=True)
+            remove_tree(child.scratch)
         if child.standby is not None:
             child.standby.close()
             if self.standby is child:
@@ -289,6 +288,62 @@ class Template:
 
     def _send(self, message: dict) -> None:
         self.control.sendall(json.dumps(message).encode())
+
+
+def remove_tree(path: str) -> None:
+    """Remove a worker's scratch folder, however deep or wide, holding one descriptor at a time.
+
+    The worker made the tree, so its shape is the student's choice: a recursive removal (as
+    `shutil.rmtree` is) runs out of stack thousands of levels down, and paths that deep are
+    longer than the kernel accepts. This walks down and back up through descriptors instead,
+    reading each folder once and never following a link; the worker is already reaped, so
+    nothing changes the tree meanwhile. Whatever cannot be removed stays (the scratch tmpfs
+    ends with the template); no error of the removal reaches the template's loop.
+    """
+    flags = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC
+    try:
+        current = os.open(path, flags)
+    except OSError:
+        return
+    try:
+        pending = [_clear_files(current)]  # per level walked into: its folders still to remove
+        while pending:
+            if pending[-1]:
+                try:
+                    below = os.open(pending[-1][-1], flags, dir_fd=current)
+                except OSError:
+                    pending[-1].pop()
+                    continue
+                os.close(current)
+                current = below
+                pending.append(_clear_files(current))
+                continue
+            pending.pop()
+            if pending:
+                above = os.open("..", flags, dir_fd=current)
+                os.close(current)
+                current = above
+                with contextlib.suppress(OSError):
+                    os.rmdir(pending[-1].pop(), dir_fd=current)
+    except OSError:
+        pass
+    finally:
+        os.close(current)
+    with contextlib.suppress(OSError):
+        os.rmdir(path)
+
+
+def _clear_files(folder: int) -> list[str]:
+    """Unlink everything but folders in `folder`; return the names of the folders."""
+    folders = []
+    with os.scandir(folder) as entries:
+        for entry in entries:
+            if entry.is_dir(follow_symlinks=False):
+                folders.append(entry.name)
+            else:
+                with contextlib.suppress(OSError):
+                    os.unlink(entry.name, dir_fd=folder)
+    return folders
 
 
 def _install_pipes(request_fd: int, response_fd: int, output_fd: int) -> tuple[int, int]:
