@@ -40,6 +40,23 @@ DENIED_CALLS = (
     "io_uring_setup", "mknod", "mknodat", "setsid", "setpgid", "kill", "tkill", "tgkill",
     "rt_sigqueueinfo", "rt_tgsigqueueinfo",
 )  # fmt: skip
+# Calls through which one worker could reach another, since all of a template's workers share a
+# uid and an IPC namespace (and other templates' workers share files): System V shared memory,
+# semaphores and message queues and POSIX message queues (a channel, and memory that outlives
+# the worker and no rlimit counts), anonymous memory files (memory RLIMIT_AS does not count when
+# written rather than mapped), file locks on the shared read-only files (a channel between
+# workers running at once), and the scheduler (another worker's nice value, scheduling class,
+# CPU affinity and I/O priority).
+CROSS_WORKER_CALLS = (
+    "shmget", "shmat", "shmdt", "shmctl", "semget", "semop", "semtimedop", "semctl",
+    "msgget", "msgsnd", "msgrcv", "msgctl", "mq_open", "mq_unlink", "mq_timedsend",
+    "mq_timedreceive", "mq_notify", "mq_getsetattr", "memfd_create", "memfd_secret", "flock",
+    "setpriority", "sched_setscheduler", "sched_setparam", "sched_setattr", "sched_setaffinity",
+    "ioprio_set", "migrate_pages", "move_pages", "process_madvise", "kcmp",
+)  # fmt: skip
+# fcntl commands that lock a file or watch a folder (F_GETLK, F_SETLK, F_SETLKW, their
+# open-file-description forms, F_SETLEASE, F_NOTIFY); every other fcntl stays allowed.
+LOCKING_FCNTL = (5, 6, 7, 36, 37, 38, 1024, 1026)
 
 
 @dataclass(frozen=True)
@@ -129,11 +146,16 @@ def compile_seccomp_filter() -> bytes | None:
     denied = seccomp.ERRNO(errno.EPERM)
     try:
         rules = seccomp.SyscallFilter(defaction=seccomp.ALLOW)
-        for name in DENIED_CALLS:
+        for name in (*DENIED_CALLS, *CROSS_WORKER_CALLS):
             try:
                 rules.add_rule(denied, name)
             except (ValueError, RuntimeError, OSError):
                 continue  # a call this kernel or architecture does not have
+        for command in LOCKING_FCNTL:
+            rules.add_rule(denied, "fcntl", seccomp.Arg(1, seccomp.EQ, command))
+        # Its own limits a worker may read and lower (libc's getrlimit and setrlimit are this
+        # call with pid 0); another process's, never.
+        rules.add_rule(denied, "prlimit64", seccomp.Arg(0, seccomp.NE, 0))
         # Threads stay possible (numpy may start them); new processes do not.
         rules.add_rule(denied, "clone", seccomp.Arg(0, seccomp.MASKED_EQ, CLONE_THREAD, 0))
         # clone3 hides its flags in memory a filter cannot read; ENOSYS makes libc use clone.
