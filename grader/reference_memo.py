@@ -9,9 +9,9 @@ answer cannot change it for the next submission.
 Calls are recognised by the exact value of their arguments: numbers with their type, arrays with
 their dtype, shape and bytes, containers element by element, and callables (the grader's own
 `FuncSpec` functions) by identity, kept alive with the entry so that an identity is never reused.
-A call with any other kind of argument is simply not remembered, and neither is any call once
-a function remembers `MAX_ANSWERS` of them: inputs that vary per submission (derived from a
-student's answer) must not make memory grow with the number of submissions.
+A call with any other kind of argument is simply not remembered, and a function remembers its
+newest `MAX_ANSWERS` answers only: inputs that vary per submission (a hidden check's are each
+student's own) must not make memory grow with the number of submissions.
 """
 
 from __future__ import annotations
@@ -82,8 +82,11 @@ def _remembering(function: Callable[..., Any], limit: int | None = None) -> Call
         if key in answers:
             return copy.deepcopy(answers[key][1])
         answer = function(*args, **kwargs)
-        if len(answers) < (MAX_ANSWERS if limit is None else limit):
-            answers[key] = (tuple(kept), copy.deepcopy(answer))
+        if len(answers) >= (MAX_ANSWERS if limit is None else limit):
+            # The oldest answer makes room: a hidden check's inputs are each student's own, and
+            # the session asks them twice in a row (rehearsing the plan, then grading).
+            del answers[next(iter(answers))]
+        answers[key] = (tuple(kept), copy.deepcopy(answer))
         return answer
 
     return call

@@ -80,15 +80,17 @@ def test_arguments_without_a_reliable_value_are_not_remembered():
 
 
 def test_memory_stops_growing_at_the_cap(monkeypatch):
+    """Past the cap the oldest answers make room: the newest five are remembered, no more."""
     monkeypatch.setattr(reference_memo, "MAX_ANSWERS", 5)
     module, calls = counting_module()
     reference = MemoizedReference(module)
     for x in range(8):
         reference.double(float(x))
-    for x in range(8):
+    for x in (7, 6, 5, 4, 3):
         assert reference.double(float(x)) == 2.0 * x
-    # The first five are remembered; the last three are computed again each time.
-    assert len(calls) == 8 + 3
+    assert len(calls) == 8
+    assert reference.double(0.0) == 0.0  # forgotten, so worked out again
+    assert len(calls) == 9
 
 
 def test_a_remembered_formula_works_each_input_out_once(monkeypatch):
