@@ -208,13 +208,16 @@ class SubmissionRunner:
         if position in progress.kept:
             answer = progress.kept.pop(position)
         else:
+            # What is in flight before `position` was skipped by the checks: dropped unread. Only
+            # then is there room to send `position` itself, when it was not sent yet (all of
+            # AHEAD in flight may lie before it, after the checks skipped many planned calls).
+            while progress.ahead and progress.ahead[0] < position:
+                progress.ahead.popleft()
+                self._receive_ahead(keep=False)
             self._send_ahead()
-            while True:
-                current = progress.ahead.popleft()
-                if current == position:
-                    answer = self._receive_until(self._deadline())
-                    break
-                self._receive_ahead(keep=False)  # skipped by the checks: dropped unread
+            current = progress.ahead.popleft()
+            assert current == position, "planned calls are sent in order, from the cursor on"
+            answer = self._receive_until(self._deadline())
         progress.cursor = position + 1
         self._send_ahead()
         return answer
