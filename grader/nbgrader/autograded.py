@@ -12,16 +12,22 @@ hidden check's source.
 from __future__ import annotations
 
 import json
-import shutil
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from nbformat import NotebookNode
 
 from grader.nbgrader.build import CHECKS_SUFFIX, without_hidden_tests
-from grader.nbgrader.coursedir import TIMESTAMP_FILE
+from grader.nbgrader.coursedir import MAX_TIMESTAMP_BYTES, TIMESTAMP_FILE
 from grader.nbgrader.feedback import feedback_text
+from grader.notebook_source import json_too_deep
 from grader.results import SubmissionResult
-from grader.submissions import is_autograder_test
+from grader.submissions import (
+    MAX_NOTEBOOK_BYTES,
+    RefusedFile,
+    Submission,
+    is_autograder_test,
+    read_below,
+)
 
 
 def test_cells(master: NotebookNode) -> dict[str, dict]:
@@ -68,19 +74,30 @@ def autograded_notebook(
 
 
 def write_autograded(
-    submitted_file: Path,
+    submission: Submission,
     destination: Path,
     master_tests: dict[str, dict],
     result: SubmissionResult,
 ) -> str | None:
-    """Write the autograded copy of `submitted_file` into the folder `destination`.
+    """Write the autograded copy of the notebook `submission` into the folder `destination`.
 
     Returns None, or a sentence saying why no copy was written (an unreadable notebook is
-    graded as such, but cannot be shown).
+    graded as such, but cannot be shown). The notebook and its timestamp.txt are read as the
+    grading read it (`read_below`): a symbolic link is not followed into what it points at,
+    which would otherwise be shown to the student as their feedback.
     """
+    submitted_file = submission.source
     # A notebook nbgrader accepted is version 4; anything else is reported, not converted.
     try:
-        submitted = json.loads(submitted_file.read_bytes())
+        data = read_below(submission.root, submission.display, MAX_NOTEBOOK_BYTES)
+    except RefusedFile as refused:
+        return f"{submitted_file} was not copied to autograded/: it {refused.problem}."
+    # Checked before any parsing: the copy is written back with json.dumps, whose indented
+    # encoder recurses in Python once per level of the student's JSON.
+    if json_too_deep(data):
+        return f"{submitted_file} could not be read as a notebook (it is nested too deeply)."
+    try:
+        submitted = json.loads(data)
         if submitted.get("nbformat") != 4 or not isinstance(submitted.get("cells"), list):
             raise ValueError("not a version 4 notebook")
         notebook = autograded_notebook(submitted, master_tests, result)
@@ -92,9 +109,13 @@ def write_autograded(
         target.chmod(0o644)  # nbgrader leaves its autograded notebooks read-only
     text = json.dumps(notebook, indent=1, sort_keys=True, ensure_ascii=False)
     target.write_text(text + "\n", encoding="utf-8")
-    timestamp = submitted_file.parent / TIMESTAMP_FILE
-    if timestamp.is_file():
-        shutil.copyfile(timestamp, destination / TIMESTAMP_FILE)
+    timestamp = str(PurePosixPath(submission.display).with_name(TIMESTAMP_FILE))
+    try:
+        stamp: bytes | None = read_below(submission.root, timestamp, MAX_TIMESTAMP_BYTES)
+    except RefusedFile:
+        stamp = None  # none, or not one to copy: coursedir.read_timestamp told the instructor
+    if stamp is not None and len(stamp) <= MAX_TIMESTAMP_BYTES:
+        (destination / TIMESTAMP_FILE).write_bytes(stamp)
     return None
 
 

@@ -4,11 +4,14 @@ The settings come from the directory's `nbgrader_config.py` through traitlets an
 `CourseDirectory` (course id, database URL, folder names), so a course configured for nbgrader is
 configured for `grader grade --nbgrader` too. Submissions are nbgrader's layout:
 `submitted/<student>/<assignment>/<notebook>.ipynb`, with `timestamp.txt` beside the notebook.
+Below `submitted/` everything is the students': files there are read only through
+`grader.submissions.read_below`, which refuses symbolic links and anything but regular files.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,8 +20,12 @@ from nbgrader.utils import parse_utc
 from traitlets.config import Config
 from traitlets.config.loader import ConfigFileNotFound, PyFileConfigLoader
 
+from grader.submissions import RefusedFile, read_below
+
 CONFIG_FILE = "nbgrader_config.py"
 TIMESTAMP_FILE = "timestamp.txt"
+# nbgrader writes one line of about 30 characters; anything much longer is not a timestamp.
+MAX_TIMESTAMP_BYTES = 1000
 
 
 class CourseDirectoryError(Exception):
@@ -59,18 +66,28 @@ class NbgraderCourse:
         return Path(self.directory.format_path(folder, student, assignment))
 
     def student_folders(self, assignment: str) -> list[StudentFolder]:
-        """Every student who submitted `assignment`, sorted by id."""
-        submitted = Path(self.directory.format_path(self.directory.submitted_directory, ".", "."))
+        """Every student who submitted `assignment`, sorted by id.
+
+        A student whose folder or assignment folder is a symbolic link is listed all the same:
+        only reading refuses it, so the student is graded 0 with the reason instead of vanishing.
+        """
+        submitted = self.submitted_root
         if not submitted.is_dir():
             return []
         found = []
         for entry in sorted(submitted.iterdir()):
             folder = entry / assignment
-            if entry.name.startswith(".") or not folder.is_dir():
+            if entry.name.startswith(".") or not entry.is_dir() or not os.path.lexists(folder):
                 continue
-            timestamp, problem = read_timestamp(folder / TIMESTAMP_FILE)
+            relative = f"{entry.name}/{assignment}/{TIMESTAMP_FILE}"
+            timestamp, problem = read_timestamp(submitted, relative)
             found.append(StudentFolder(entry.name, folder, timestamp, problem))
         return found
+
+    @property
+    def submitted_root(self) -> Path:
+        """The `submitted` folder, below which every file is a student's."""
+        return Path(self.directory.format_path(self.directory.submitted_directory, ".", "."))
 
 
 def open_course_directory(root: Path) -> NbgraderCourse:
@@ -93,16 +110,24 @@ def open_course_directory(root: Path) -> NbgraderCourse:
     return NbgraderCourse(root.resolve(), config, directory)
 
 
-def read_timestamp(path: Path) -> tuple[dt.datetime | None, str | None]:
-    """A submission's time from timestamp.txt as nbgrader parses it (UTC), or why there is none.
+def read_timestamp(root: Path, relative: str) -> tuple[dt.datetime | None, str | None]:
+    """A submission's time from its timestamp.txt, `relative` below the submitted folder `root`,
+    as nbgrader parses it (UTC), or why there is none.
 
     nbgrader stores naive UTC times in the gradebook; so does this.
     """
-    if not path.is_file():
-        return None, None
-    text = path.read_text(encoding="utf-8", errors="replace").strip()
+    path = root / relative
+    try:
+        data = read_below(root, relative, MAX_TIMESTAMP_BYTES)
+    except RefusedFile as refused:
+        if refused.absent:
+            return None, None
+        return None, f"{path} {refused.problem}; the submission is treated as on time."
+    text = data.decode("utf-8", errors="replace").strip()
     if not text:
         return None, f"{path} is empty; the submission is treated as on time."
+    if len(data) > MAX_TIMESTAMP_BYTES:
+        return None, f"{path} does not hold a date and time; the submission is treated as on time."
     try:
         return parse_utc(text), None
     except (ValueError, OverflowError):

@@ -10,6 +10,7 @@ are written for each student as their result arrives, while the sandboxes grade 
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -70,19 +71,20 @@ def grade_course_directory(
     by_student = {folder.student: folder for folder in folders}
     master_tests = test_cells(nbformat.read(master_file, as_version=4))
 
+    submitted_root = directory.submitted_root
     submissions = [
-        _submission(folder.folder / name, folder.student, assignment) for folder in folders
+        _submission(submitted_root, folder.student, assignment, name) for folder in folders
     ]
-    submitted = {s.student: s.source for s in submissions if s.missing is None}
+    submitted = {s.student: s for s in submissions if s.missing is None}
 
     def record(result: SubmissionResult) -> None:
         # Runs in this process while the sandboxes grade the next submissions.
         folder = by_student[result.student]
-        submitted_file = submitted.get(folder.student)
-        writer.record(GradedStudent(folder, result, submitted_file is not None))
-        if submitted_file is not None:
+        submission = submitted.get(folder.student)
+        writer.record(GradedStudent(folder, result, submission is not None))
+        if submission is not None:
             destination = directory.path("autograded", folder.student, assignment.id)
-            problem = write_autograded(submitted_file, destination, master_tests, result)
+            problem = write_autograded(submission, destination, master_tests, result)
             if problem:
                 notes.append(problem)
         if on_result:
@@ -93,9 +95,15 @@ def grade_course_directory(
     return NbgraderGrading(result, notes)
 
 
-def _submission(path: Path, student: str, assignment: Assignment) -> Submission:
-    shown = f"{student}/{assignment.id}/{path.name}"
-    if not path.is_file():
-        reason = f"{shown} was not submitted; submit {path.name} to be graded."
+def _submission(root: Path, student: str, assignment: Assignment, name: str) -> Submission:
+    """The student's notebook below the submitted folder `root`; not read yet.
+
+    Anything at the notebook's place counts as submitted, a link or a pipe too: reading it
+    (`Submission.read`) refuses it with the reason, so the student is graded 0 and told why.
+    """
+    shown = f"{student}/{assignment.id}/{name}"
+    path = root / shown
+    if not os.path.lexists(path):
+        reason = f"{shown} was not submitted; submit {name} to be graded."
         return Submission(student, path, "ipynb", shown, missing=reason)
     return submission_at(path, student, display=shown)
