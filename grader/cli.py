@@ -1,7 +1,8 @@
 """The `grader` command: parses arguments, calls the library, prints. Nothing else lives here.
 
 Exit status: 0 when the work ran (whatever the scores), 2 with one sentence for a usage mistake or
-a problem in course.toml.
+a problem in course.toml. Every command that writes checks where it writes before it starts the
+work (`grader.reports.outputs`), so a mistyped --out never costs a grading run.
 """
 
 from __future__ import annotations
@@ -9,20 +10,28 @@ from __future__ import annotations
 import argparse
 import gc
 import sys
+import tempfile
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.text import Text
 
 from grader import __version__
+from grader.reports.text import plural, printable
 
 if TYPE_CHECKING:
-    from grader.course import Assignment
+    from grader.course import Assignment, Course
+    from grader.reports.merge import Earlier
     from grader.results import GradingResult
 
 USAGE_ERROR = 2
+# Piped or redirected, the summary has no terminal width to fit: rich would assume 80 columns and
+# wrap its cells, so it gets lines as long as they need to be.
+PIPED_WIDTH = 1000
 
 
 class UsageError(Exception):
@@ -68,6 +77,12 @@ def build_parser() -> argparse.ArgumentParser:
     grade.add_argument("--course", metavar="PATH", help="course.toml (default: ./course.toml)")
     grade.add_argument(
         "--jobs", type=int, metavar="N", help="parallel sandboxes (default: the number of cores)"
+    )
+    grade.add_argument(
+        "--replace",
+        action="store_true",
+        help="write only this run's grades into --out; by default they are merged with the "
+        "grades already there (students graded now replaced, the others kept)",
     )
     add_student_commands(commands)
     from grader.cli_nbgrader import add_nbgrader_command
@@ -125,8 +140,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return getattr(arguments, "run", run_grade)(arguments, console)
     except UsageError as error:
-        # soft_wrap: a path in the message stays whole, to be copied from the terminal.
-        console.print(f"[bold red]error:[/] {error}", highlight=False, soft_wrap=True)
+        # soft_wrap: a path in the message stays whole, to be copied from the terminal. The
+        # message may name a student's file: as Text, it is never read as rich markup.
+        message = Text.assemble(("error:", "bold red"), " ", printable(error))
+        console.print(message, soft_wrap=True)
         return USAGE_ERROR
 
 
@@ -178,6 +195,7 @@ def run_grade(arguments: argparse.Namespace, console: Console) -> int:
         submissions = discover(Path(arguments.submissions), assignment.id)
     except (CourseError, SubmissionsError) as error:
         raise UsageError(str(error)) from None
+    out = prepare_out(Path(arguments.out), course, assignment, replace=arguments.replace)
     with grading_progress(console) as progress:
         task = progress.add_task(assignment.id, total=len(submissions))
         try:
@@ -190,7 +208,7 @@ def run_grade(arguments: argparse.Namespace, console: Console) -> int:
             )
         except GradingError as error:
             raise UsageError(f"the checks could not run: {error}") from None
-    report_grades(result, assignment, Path(arguments.out), console)
+    report_grades(result, assignment, out, console)
     return 0
 
 
@@ -206,11 +224,49 @@ def grading_progress(console: Console) -> Progress:
     )
 
 
+@dataclass(frozen=True)
+class OutFolder:
+    """Where grading writes, checked before grading: the folder, the grades already there to
+    merge with (None: nothing to keep), and whether --replace writes over earlier grades."""
+
+    folder: Path
+    earlier: Earlier | None
+    replacing: bool
+
+
+def prepare_out(
+    folder: Path, course: Course, assignment: Assignment, *, replace: bool
+) -> OutFolder:
+    """Check, before any grading, that `folder` can take this assignment's grades.
+
+    A file or an unwritable folder, or a grades.json of another course or assignment (or of
+    other points, unless `replace`), is a `UsageError` now rather than a lost run later.
+    """
+    from grader.reports.grades import CSV_NAME, JSON_NAME
+    from grader.reports.merge import MergeError, read_earlier
+    from grader.reports.outputs import OutputError, check_output_folder
+
+    try:
+        check_output_folder(folder, "--out", files=(JSON_NAME, CSV_NAME))
+        earlier = read_earlier(
+            folder / JSON_NAME,
+            course=course.id,
+            assignment=assignment.id,
+            max_points=assignment.max_points,
+            replace=replace,
+        )
+    except (OutputError, MergeError) as error:
+        raise UsageError(str(error)) from None
+    return OutFolder(folder, earlier, replace and (folder / JSON_NAME).is_file())
+
+
 def report_grades(
-    result: GradingResult, assignment: Assignment, out: Path, console: Console
+    result: GradingResult, assignment: Assignment, out: OutFolder, console: Console
 ) -> None:
-    """Warn about weak isolation, write grades.json/csv into `out`, show the summary table."""
-    from grader.reports.grades import write_grades
+    """Warn about weak isolation, merge with the earlier grades and write grades.json/csv into
+    the folder, show the summary table of this run and what became of the earlier grades."""
+    from grader.reports.grades import JSON_NAME
+    from grader.reports.merge import describe, merge
     from grader.reports.summary import render_summary
 
     if result.isolation != "full":
@@ -219,11 +275,37 @@ def report_grades(
             "install bubblewrap (Linux) for full isolation.",
             highlight=False,
         )
-    json_path, csv_path = write_grades(
-        result, out, exercise_ids=[e.id for e in assignment.exercises]
-    )
-    render_summary(result, Console())
-    console.print(f"wrote {json_path} and {csv_path}", highlight=False)
+    merged = merge(result, out.earlier)
+    json_path, csv_path = _write(merged.result, assignment, out.folder)
+    summary = stdout_console()
+    render_summary(result, summary)
+    if out.earlier is not None or out.replacing:
+        summary.print(Text(describe(merged, out.folder / JSON_NAME, replace=out.replacing)))
+    console.print(Text(f"wrote {json_path} and {csv_path}"))
+
+
+def stdout_console() -> Console:
+    """The console for the summary: the terminal's width, or any width when piped."""
+    console = Console()
+    return console if console.is_terminal else Console(width=PIPED_WIDTH)
+
+
+def _write(result: GradingResult, assignment: Assignment, folder: Path) -> tuple[Path, Path]:
+    """Write the grades into `folder`; if that fails after all (the disk filled up, the folder
+    was removed while grading), into a new temporary folder, and say so: grades are never lost."""
+    from grader.reports.grades import write_grades
+
+    exercise_ids = [exercise.id for exercise in assignment.exercises]
+    try:
+        return write_grades(result, folder, exercise_ids=exercise_ids)
+    except OSError as error:
+        rescue = Path(tempfile.mkdtemp(prefix="gradkit-grades-"))
+        json_path, _ = write_grades(result, rescue, exercise_ids=exercise_ids)
+        reason = error.strerror or type(error).__name__
+        raise UsageError(
+            f"the grades could not be written into {folder} ({reason}), so they were written "
+            f"to {json_path.parent} instead; copy them from there."
+        ) from None
 
 
 def run_check(arguments: argparse.Namespace, console: Console) -> int:
@@ -246,7 +328,7 @@ def run_release(arguments: argparse.Namespace, console: Console) -> int:
         files = build_release(load_course(find_course(arguments.course)), Path(arguments.out))
     except (CourseError, ReleaseError, ReplayError) as error:
         raise UsageError(str(error)) from None
-    console.print(f"wrote {len(files)} files to {arguments.out}", highlight=False)
+    console.print(Text(f"wrote {plural(len(files), 'file')} to {arguments.out}"))
     return 0
 
 
@@ -254,13 +336,15 @@ def run_notebooks(arguments: argparse.Namespace, console: Console) -> int:
     """`grader notebooks`: regenerate the assignment notebooks from the modules."""
     from grader.course import CourseError, find_course, load_course
     from grader.notebooks import write_notebooks
+    from grader.reports.outputs import OutputError
 
     try:
         course = load_course(find_course(arguments.course))
-    except CourseError as error:
+        written = write_notebooks(course, Path(arguments.out or course.root / "notebooks"))
+    except (CourseError, OutputError) as error:
         raise UsageError(str(error)) from None
-    for path in write_notebooks(course, Path(arguments.out or course.root / "notebooks")):
-        console.print(f"wrote {path}", highlight=False)
+    for path in written:
+        console.print(Text(f"wrote {path}"))
     return 0
 
 

@@ -11,8 +11,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from rich.console import Console
+from rich.text import Text
 
-from grader.cli import UsageError, grading_progress, report_grades
+from grader.cli import UsageError, grading_progress, prepare_out, report_grades
+from grader.reports.text import printable
 
 if TYPE_CHECKING:
     from grader.course import Assignment, Course
@@ -47,14 +49,17 @@ def run_nbgrader_build(arguments: argparse.Namespace, console: Console) -> int:
     """`grader nbgrader build`: write the course directory's config and source notebooks."""
     from grader.course import CourseError, find_course, load_course
     from grader.nbgrader.build import BuildError, build_course_directory
+    from grader.reports.outputs import OutputError, check_output_folder
 
+    root = Path(arguments.course_dir)
     try:
         course = load_course(find_course(arguments.course))
-        written = build_course_directory(course, Path(arguments.course_dir))
-    except (CourseError, BuildError) as error:
+        check_output_folder(root, "COURSE_DIR", files=("nbgrader_config.py",))
+        written = build_course_directory(course, root)
+    except (CourseError, OutputError, BuildError) as error:
         raise UsageError(str(error)) from None
     for path in written:
-        console.print(f"wrote {path}", highlight=False)
+        console.print(Text(f"wrote {path}"))
     return 0
 
 
@@ -73,16 +78,18 @@ def run_grade_nbgrader(arguments: argparse.Namespace, console: Console) -> int:
         assignment = course.assignment(arguments.assignment)
     except CourseError as error:
         raise UsageError(str(error)) from None
+    root = Path(arguments.nbgrader)
+    folder = Path(arguments.out) if arguments.out else root / "grades" / assignment.id
+    out = prepare_out(folder, course, assignment, replace=arguments.replace)
     # The grading sessions and their templates start while nbgrader is imported (about a second
     # on one core): they wait for the submissions that nbgrader's course directory lists.
-    root = Path(arguments.nbgrader)
     with EarlySessions(course, assignment, jobs=arguments.jobs, kind="ipynb") as early:
         graded = _grade_course_directory(root, console, course, assignment, early)
     for note in graded.notes:
-        console.print(f"[yellow]note:[/] {note}", highlight=False, soft_wrap=True)
-    out = Path(arguments.out) if arguments.out else root / "grades" / assignment.id
+        # Notes name students' folders and files: escaped, and never read as rich markup.
+        console.print(Text.assemble(("note:", "yellow"), " ", printable(note)), soft_wrap=True)
     report_grades(graded.result, assignment, out, console)
-    console.print(f"wrote the scores and feedback into {root}'s gradebook", highlight=False)
+    console.print(Text(f"wrote the scores and feedback into {root}'s gradebook"))
     return 0
 
 

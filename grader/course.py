@@ -174,10 +174,17 @@ def _is_positive_number(value: object) -> bool:
     return _is_int(value) and value > 0  # type: ignore[operator]
 
 
+def _is_points(value: object) -> bool:
+    # 0 is allowed: an ungraded practice exercise, with checks and feedback but no points.
+    zero = (_is_int(value) or isinstance(value, float)) and value == 0
+    return zero or _is_positive_number(value)
+
+
 _TABLE = _Rule("a table", lambda value: isinstance(value, dict))
 _TEXT = _Rule("a non-empty string", lambda value: isinstance(value, str) and bool(value.strip()))
 _PATH = replace(_TEXT, expected="a path relative to course.toml")
 _POSITIVE = _Rule("a positive number", _is_positive_number)
+_POINTS = _Rule("a number >= 0 (0 for an ungraded practice exercise)", _is_points)
 _NAMES = _Rule(
     "a list of function names",
     lambda value: isinstance(value, list) and all(isinstance(item, str) for item in value),
@@ -335,9 +342,9 @@ class _Reader:
             raise self.fail(key, "lists no exercises; add each graded function with its points")
         for name, points in table.items():
             self.identifier(name, f"{key}.{name}", "exercise ids")
-            if not _is_positive_number(points):
+            if not _is_points(points):
                 raise self.fail(
-                    f"{key}.{name}", f"points must be {_POSITIVE.expected}, got {_show(points)}"
+                    f"{key}.{name}", f"points must be {_POINTS.expected}, got {_show(points)}"
                 )
         return tuple(Exercise(name, float(points)) for name, points in table.items())
 

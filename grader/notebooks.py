@@ -26,6 +26,7 @@ import nbformat
 from nbformat import NotebookNode
 
 from grader.course import Assignment, Course
+from grader.reports.outputs import check_output_folder
 from grader.worked_example import PLOT_CAPTION, PLOT_CODE
 
 SELF_CHECK_IMPORT = "from grader.selfcheck import check"
@@ -93,7 +94,11 @@ def notebook_text(notebook: NotebookNode) -> str:
 
 
 def write_notebooks(course: Course, folder: Path) -> list[Path]:
-    """Generate every assignment's notebook into `folder`; return the paths written."""
+    """Generate every assignment's notebook into `folder`; return the paths written.
+
+    An `OutputError` (one sentence) says, before anything is written, that `folder` cannot be.
+    """
+    check_output_folder(folder, "--out", files=[notebook_name(a) for a in course.assignments])
     folder.mkdir(parents=True, exist_ok=True)
     written = []
     for assignment in course.assignments:

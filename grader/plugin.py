@@ -12,7 +12,7 @@ import gc
 import hashlib
 import importlib.util
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
@@ -25,8 +25,9 @@ from _pytest.runner import runtestprotocol
 
 from grader.checking import MARKER, CheckFailure
 from grader.course import Assignment, Course
-from grader.proxy import StudentProxy
+from grader.proxy import StudentProxy, cell_of_line, line_number
 from grader.reference_memo import MemoizedReference
+from grader.reports.text import sentence
 from grader.results import CheckResult, ExerciseResult, SubmissionResult
 from grader.sandbox.launcher import Template
 from grader.sandbox.plan import CallPlan
@@ -299,6 +300,8 @@ class GradingPlugin:
         """Start the submission's sandbox and run its code; say why if it could not run."""
         if code.error:
             return None, LoadReport((), ()), code.error, []
+        if nothing := _nothing_to_run(submission, code):  # no sandbox is needed to tell
+            return None, LoadReport((), ()), nothing, []
         limits = self.assignment.limits
         runner = SubmissionRunner(
             template,
@@ -313,11 +316,12 @@ class GradingPlugin:
         )
         load = runner.load()
         if load.failure:
-            return runner, load, f"{submission.source.name}: running your code {load.failure}.", []
-        notes = [_describe_cell_error(submission, entry) for entry in load.errors]
+            failed = sentence(f"{submission.display}: running your code {load.failure}")
+            return runner, load, failed, []
+        notes = [_describe_cell_error(submission, entry, code.cells) for entry in load.errors]
         if notes and submission.kind == "py":
             return runner, load, notes[0], []
-        return runner, load, None, notes
+        return runner, load, _no_exercise(self.assignment, submission, load), notes
 
     def _run_check(
         self, item: pytest.Item, items: list[pytest.Item], index: int, spec: CheckSpec
@@ -404,10 +408,62 @@ def _student_message(failure: BaseException) -> str:
     )
 
 
-def _describe_cell_error(submission: Submission, entry: dict) -> str:
-    where = f", {entry['where']}" if entry.get("where") else ""
-    place = (
-        f"code cell {entry.get('cell')}" if submission.kind == "ipynb" else submission.source.name
+def _describe_cell_error(submission: Submission, entry: dict, cells: Sequence[str] = ()) -> str:
+    """One sentence on the error that stopped a .py file, or a notebook's cell, from running.
+
+    Python's own text of a SyntaxError ends with its location, "(name.py, line 1)", which the
+    sentence already gives: that suffix is left out, so the location is said once. In a
+    notebook the line may be in another cell (a function the cell called): `cells` tells which.
+    """
+    kind, where = str(entry.get("type") or "an error"), str(entry.get("where") or "")
+    notebook = submission.kind == "ipynb"
+    cell = entry.get("cell") if isinstance(entry.get("cell"), int) else 0
+    compiled = submission.source.name + (f" (cell {cell})" if notebook else "")
+    message = str(entry.get("message") or "").removesuffix(f" ({compiled}, {where})")
+    detail = f" ({message})" if message else ""
+    if kind in _SYNTAX_ERRORS:
+        what = f"a {kind}{' at ' + where if where else ''}{detail}"
+    elif notebook and where:
+        found = cell_of_line(cells, where, running=cell)
+        if found is None:  # the cells' text does not tell: never name a wrong cell
+            line = line_number(where) or 0
+            own = 0 < cell <= len(cells) and line <= len(cells[cell - 1].splitlines())
+            place = "this cell or of a function it called" if own else "a function it called"
+            what = f"it raised {kind}{detail} at {where} of {place}"
+        else:
+            of = "" if found == cell else f" of code cell {found}"
+            what = f"{where}{of} raised {kind}{detail}"
+    else:
+        what = f"{where or 'a line'} raised {kind}{detail}"
+    if notebook:
+        return sentence(f"{submission.display}, code cell {cell}: {what}")
+    joint = " because of " if kind in _SYNTAX_ERRORS else ": "
+    return f"{submission.display} could not be run{joint}{what}; fix it and submit it again."
+
+
+_SYNTAX_ERRORS = frozenset({"SyntaxError", "IndentationError", "TabError"})
+
+
+def _nothing_to_run(submission: Submission, code: SubmissionCode) -> str | None:
+    """The sentence for a submission holding no code at all (empty, or only comments)."""
+    lines = [line.strip() for cell in code.cells for line in cell.splitlines()]
+    if not any(lines):
+        return f"{submission.display} is empty: submit your completed exercises file."
+    if all(not line or line.startswith("#") for line in lines):
+        return (
+            f"{submission.display} holds only comments, no code: submit your completed "
+            "exercises file."
+        )
+    return None
+
+
+def _no_exercise(assignment: Assignment, submission: Submission, load: LoadReport) -> str | None:
+    """The sentence for a submission that ran but defines none of the assignment's exercises
+    (another assignment's file, or the wrong file), said once rather than by every check."""
+    exercises = [exercise.id for exercise in assignment.exercises]
+    if set(exercises) & set(load.functions) or load.errors:
+        return None
+    return (
+        f"{submission.display} defines none of the exercises of {assignment.id} "
+        f"({', '.join(exercises)}): submit your completed {assignment.id} file."
     )
-    message = f": {entry.get('message')}" if entry.get("message") else ""
-    return f"{place}{where}: {entry.get('type')}{message}"

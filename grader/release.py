@@ -27,6 +27,7 @@ from grader import __version__
 from grader.course import Course
 from grader.notebooks import write_notebooks
 from grader.replay import REPLAY_FOLDER, dump_records, public_seed, record
+from grader.reports.outputs import OutputError, check_output_folder
 
 PACKAGE = Path(__file__).resolve().parent
 TEMPLATE = PACKAGE / "release_template"
@@ -35,7 +36,7 @@ COURSE_DATA = "course-data"
 MODULES = (
     "__init__.py", "__main__.py", "py.typed", "checking.py", "course.py", "notebook_source.py",
     "plugin.py", "proxy.py", "reference_memo.py", "replay.py", "results.py", "selfcheck.py",
-    "session.py", "specs.py", "submissions.py",
+    "session.py", "specs.py", "submissions.py", "reports/__init__.py", "reports/text.py",
 )  # fmt: skip
 PACKAGES = ("sandbox", "oracles")  # every module of these, sub-packages included
 CHECKS = ("checks/__init__.py", "checks/helpers.py", "checks/pytest.ini")
@@ -47,7 +48,11 @@ class ReleaseError(Exception):
 
 def build_release(course: Course, out: Path) -> list[Path]:
     """Write the student bundle of `course` into the new folder `out`; return the files written."""
-    if out.exists() and (not out.is_dir() or any(out.iterdir())):
+    try:
+        check_output_folder(out, "--out")  # before the recording, which takes a while
+    except OutputError as error:
+        raise ReleaseError(str(error)) from None
+    if out.exists() and any(out.iterdir()):
         raise ReleaseError(f"{out} already exists and is not empty; give a new folder with --out.")
     # Recording runs every public check on the reference first: a failing one stops the release
     # before anything is written.

@@ -42,6 +42,9 @@ class ExerciseResult:
     exercise: str
     max_points: float
     checks: tuple[CheckResult, ...] = ()
+    # The points as grades.json recorded them, for an entry read back from it: its checks hold
+    # rounded shares, whose sum may differ from the total in the last decimal.
+    recorded: float | None = None
 
     @property
     def points(self) -> float:
@@ -49,6 +52,8 @@ class ExerciseResult:
 
         Checks keep their unrounded shares, so that passing them all adds up to `max_points`.
         """
+        if self.recorded is not None:
+            return self.recorded
         return min(round(sum(check.points for check in self.checks), 6), self.max_points)
 
     def as_dict(self, rounded: bool = True) -> dict:
@@ -89,13 +94,15 @@ class SubmissionResult:
         }
 
     @classmethod
-    def from_dict(cls, data: dict) -> SubmissionResult:
-        """Rebuild a submission's result from its grades.json form (as shards send it)."""
+    def from_dict(cls, data: dict, *, recorded: bool = False) -> SubmissionResult:
+        """Rebuild a submission's result from its grades.json form (as shards send it, with
+        unrounded shares); `recorded`: from a grades.json file, keeping its points as written."""
         exercises = {
             name: ExerciseResult(
                 exercise=name,
                 max_points=float(entry["max_points"]),
                 checks=tuple(_check_from_dict(name, check) for check in entry.get("checks", [])),
+                recorded=float(entry["points"]) if recorded else None,
             )
             for name, entry in data["exercises"].items()
         }

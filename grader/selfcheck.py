@@ -28,6 +28,7 @@ from pathlib import Path
 
 from grader.course import COURSE_FILE, Assignment, Course, CourseError, load_course
 from grader.replay import ReplayError, has_records, load_replay, public_course
+from grader.reports.text import plural, printable
 from grader.results import ExerciseResult, SubmissionResult
 from grader.submissions import KINDS, Submission, submission_at
 
@@ -37,16 +38,22 @@ PASSED = "passed"
 FAILED = "failed"
 NOT_IMPLEMENTED = "not implemented yet"
 MISSING = "missing"
+NOT_RUN = "not run"
 UNCHECKED = "no public checks"
-# How the sandbox reports an exception: "raised <Type>..." (grader.sandbox.runner.StudentRaised).
+# How the sandbox reports an exception: "raised <Type>..." (grader.sandbox.runner.StudentRaised),
+# a function the file does not define, and a file that could not run (grader.proxy).
 _NOT_IMPLEMENTED_MARK = "raised NotImplementedError"
 _MISSING_MARK = "is not defined in your submission"
-_SYMBOLS = {PASSED: "✓", FAILED: "✗", NOT_IMPLEMENTED: "…", MISSING: "✗", UNCHECKED: "·"}
+_NOT_RUN_MARK = "your file could not be run"
+_SYMBOLS = {
+    PASSED: "✓", FAILED: "✗", NOT_IMPLEMENTED: "…", MISSING: "✗", NOT_RUN: "✗", UNCHECKED: "·"
+}  # fmt: skip
 _COLOURS = {  # text, background: readable on light and dark notebook themes
     PASSED: ("#0d652d", "#e6f4ea"),
     FAILED: ("#a50e0e", "#fce8e6"),
     NOT_IMPLEMENTED: ("#6b4f00", "#fef7e0"),
     MISSING: ("#a50e0e", "#fce8e6"),
+    NOT_RUN: ("#a50e0e", "#fce8e6"),
     UNCHECKED: ("#3c4043", "#f1f3f4"),
 }
 
@@ -64,6 +71,7 @@ class ExerciseOutcome:
     passed: int
     total: int
     messages: tuple[str, ...] = ()
+    practice: bool = False  # worth no points: checked for feedback only
 
 
 @dataclass(frozen=True)
@@ -88,7 +96,7 @@ class FileOutcome:
         checked = sum(outcome.status != UNCHECKED for outcome in self.exercises)
         if not checked:
             return "no public checks to run"
-        return f"public checks passed for {passing} of {checked} exercise{'s' * (checked != 1)}"
+        return f"public checks passed for {passing} of {plural(checked, 'exercise')}"
 
 
 @dataclass(frozen=True)
@@ -143,13 +151,14 @@ def check_paths(
     course_file: str | Path | None = None,
     cwd: Path | None = None,
 ) -> CheckSummary:
-    """Run the public checks on files or folders (a folder: each `<assignment>.py`/.ipynb in it)."""
+    """Run the public checks on files or folders (a folder: each `<assignment>.py`/.ipynb in it;
+    with `exercise`, only the file of the assignment that has it)."""
     folder = Path.cwd() if cwd is None else Path(cwd)
     try:
         course = load_course(find_course_file(course_file, folder))
     except CourseError as error:
         raise SelfCheckError(str(error)) from None
-    files = [file for path in paths for file in _expand(course, folder / path, path)]
+    files = [file for path in paths for file in _expand(course, folder / path, path, exercise)]
     outcomes = tuple(check_file(course, file, exercise) for file in files)
     notebook = any(file.suffix == ".ipynb" for file in files)
     return CheckSummary(outcomes, notebook=notebook)
@@ -193,26 +202,44 @@ def check_file(course: Course, path: Path, exercise: str | None = None) -> FileO
 def assignment_for(
     course: Course, submission: Submission, exercise: str | None = None
 ) -> Assignment:
-    """The assignment of a file: the one holding `exercise`, named by the file, or whose
-    exercises the file defines (its code is parsed, never run)."""
-    if exercise is not None:
-        owners = [a for a in course.assignments if exercise in {e.id for e in a.exercises}]
-        if not owners:
-            known = ", ".join(e.id for a in course.assignments for e in a.exercises)
-            raise SelfCheckError(f"there is no exercise {exercise!r}; the exercises are {known}.")
+    """The assignment of a file: the one it is named after, else the one holding `exercise`,
+    else the one whose exercises the file defines (its code is parsed, never run).
+
+    An `exercise` the file's assignment does not have is refused with that assignment's own
+    exercises listed, not every assignment's.
+    """
+    named = next((a for a in course.assignments if submission.source.stem == a.id), None)
+    if named is not None and (exercise is None or exercise in _ids(named)):
+        return named
+    owners = [a for a in course.assignments if exercise in _ids(a)]
+    if owners and named is None:
         return owners[0]
-    for assignment in course.assignments:
-        if submission.source.stem == assignment.id:
-            return assignment
-    defined = _defined_functions(submission.read().cells)
-    for assignment in course.assignments:
-        if defined & {e.id for e in assignment.exercises}:
-            return assignment
-    names = ", ".join(f"{a.id}.py" for a in course.assignments)
+    own = named or _defining(course, submission)
+    if own is None and exercise is None:
+        names = ", ".join(f"{a.id}.py" for a in course.assignments)
+        raise SelfCheckError(
+            f"{printable(submission.source.name)} is not an assignment file ({names} or "
+            ".ipynb); name it after its assignment or pass --exercise ID."
+        )
+    if own is None:
+        known = ", ".join(e.id for a in course.assignments for e in a.exercises)
+        raise SelfCheckError(f"there is no exercise {exercise!r}; the exercises are {known}.")
+    if exercise is None:
+        return own
     raise SelfCheckError(
-        f"{submission.source.name} is not an assignment file ({names} or .ipynb); name it after "
-        "its assignment or pass --exercise ID."
+        f"{printable(submission.source.name)} is a file of assignment {own.id}, which has no "
+        f"exercise {exercise!r}; its exercises are {', '.join(_ids(own))}."
     )
+
+
+def _ids(assignment: Assignment) -> list[str]:
+    return [exercise.id for exercise in assignment.exercises]
+
+
+def _defining(course: Course, submission: Submission) -> Assignment | None:
+    """The first assignment some of whose exercises the file defines, if any."""
+    defined = _defined_functions(submission.read().cells)
+    return next((a for a in course.assignments if defined & set(_ids(a))), None)
 
 
 def check(exercise: str | None = None, notebook: str | Path | None = None) -> CheckSummary:
@@ -240,7 +267,7 @@ def check(exercise: str | None = None, notebook: str | Path | None = None) -> Ch
         return CheckSummary(problem=str(error), notebook=True)
 
 
-def _expand(course: Course, path: Path, shown: str | Path) -> list[Path]:
+def _expand(course: Course, path: Path, shown: str | Path, exercise: str | None) -> list[Path]:
     if path.is_file():
         if path.suffix.lstrip(".") not in KINDS:
             raise SelfCheckError(f"{shown} is not a .py or .ipynb file; give your assignment file.")
@@ -248,11 +275,16 @@ def _expand(course: Course, path: Path, shown: str | Path) -> list[Path]:
     if not path.is_dir():
         raise SelfCheckError(f"{shown} does not exist; give your assignment file or its folder.")
     found = []
-    for assignment in course.assignments:
+    owners = [a for a in course.assignments if exercise in _ids(a)]
+    if exercise is not None and not owners:
+        known = ", ".join(e.id for a in course.assignments for e in a.exercises)
+        raise SelfCheckError(f"there is no exercise {exercise!r}; the exercises are {known}.")
+    chosen = owners if exercise is not None else course.assignments
+    for assignment in chosen:
         candidates = [path / f"{assignment.id}.{kind}" for kind in KINDS]
         found += [candidate for candidate in candidates if candidate.is_file()][:1]
     if not found:
-        names = ", ".join(f"{a.id}.py" for a in course.assignments)
+        names = ", ".join(f"{a.id}.py" for a in chosen)
         raise SelfCheckError(f"{shown} holds no assignment file ({names}, or .ipynb).")
     return found
 
@@ -279,11 +311,14 @@ def _outcome(result: ExerciseResult) -> ExerciseOutcome:
         status = NOT_IMPLEMENTED
     elif any(_MISSING_MARK in message for message in failed):
         status = MISSING
+    elif all(_NOT_RUN_MARK in message for message in failed):
+        status = NOT_RUN
     else:
         status = FAILED
     return ExerciseOutcome(
-        result.exercise, status, len(checks) - len(failed), len(checks), tuple(failed)
-    )
+        result.exercise, status, len(checks) - len(failed), len(checks), tuple(failed),
+        practice=not result.max_points,
+    )  # fmt: skip
 
 
 # --- rendering ------------------------------------------------------------------------------
@@ -295,15 +330,19 @@ _WIDTH = 96
 
 def _detail(outcome: ExerciseOutcome) -> str:
     """The status in a few words, with what to do about it."""
+    practice = "; practice, worth no points" if outcome.practice else ""
     if outcome.status == PASSED:
-        return f"{outcome.total} public check{'s' * (outcome.total != 1)}"
+        return plural(outcome.total, "public check") + practice
     if outcome.status == UNCHECKED:
-        return "graded by hidden checks only"
+        return "graded by hidden checks only" + practice
     if outcome.status == NOT_IMPLEMENTED:
-        return "it still raises NotImplementedError"
+        return "it still raises NotImplementedError" + practice
     if outcome.status == MISSING:
-        return "define it with the name and signature of the stub"
-    return f"{outcome.total - outcome.passed} of {outcome.total} public checks failed"
+        return "define it with the name and signature of the stub" + practice
+    if outcome.status == NOT_RUN:
+        return "your file could not be run: see above" + practice
+    failed = outcome.total - outcome.passed
+    return f"{failed} of {plural(outcome.total, 'public check')} failed{practice}"
 
 
 def _footer(summary: CheckSummary) -> str:
@@ -313,23 +352,25 @@ def _footer(summary: CheckSummary) -> str:
 def render_text(summary: CheckSummary) -> str:
     """The summary as plain text for a terminal."""
     if summary.problem:
-        return f"cannot check: {summary.problem}"
+        return f"cannot check: {printable(summary.problem)}"
     lines = []
     width = max((len(e.exercise) for f in summary.files for e in f.exercises), default=0)
     for outcome in summary.files:
-        lines.append(f"{outcome.source} (assignment {outcome.assignment}): {outcome.headline}")
+        source = printable(outcome.source)
+        lines.append(f"{source} (assignment {outcome.assignment}): {outcome.headline}")
         if outcome.error:
-            lines += textwrap.wrap(f"your code could not run: {outcome.error}", _WIDTH,
-                                   initial_indent="  ", subsequent_indent="  ")  # fmt: skip
+            # The error is a sentence naming the file and what to do: said as it is, once.
+            lines += textwrap.wrap(printable(outcome.error), _WIDTH, initial_indent="  ",
+                                   subsequent_indent="  ")  # fmt: skip
         for exercise in outcome.exercises:
             name = exercise.exercise.ljust(width)
             status = f"{_SYMBOLS[exercise.status]} {name}  {exercise.status}"
             lines.append(f"  {status} ({_detail(exercise)})")
             for message in exercise.messages if exercise.status in (FAILED, MISSING) else ():
-                lines += textwrap.wrap(message, _WIDTH, initial_indent="      - ",
+                lines += textwrap.wrap(printable(message), _WIDTH, initial_indent="      - ",
                                        subsequent_indent="        ")  # fmt: skip
         for note in outcome.notes:
-            lines += textwrap.wrap(f"note: {note}", _WIDTH, initial_indent="  ",
+            lines += textwrap.wrap(f"note: {printable(note)}", _WIDTH, initial_indent="  ",
                                    subsequent_indent="    ")  # fmt: skip
     lines += textwrap.wrap(_footer(summary), _WIDTH)
     return "\n".join(lines)
@@ -350,7 +391,7 @@ _QUIET = "margin: 0.6em 0 0 0; opacity: 0.75; font-size: 13px"
 
 def render_html(summary: CheckSummary) -> str:
     """The summary as an HTML fragment: one table per file, a coloured status per exercise."""
-    escape = html.escape
+    escape = _escape
     if summary.problem:
         body = f"<p><strong>Cannot check:</strong> {escape(summary.problem)}</p>"
         return f'<div class="gradkit-check" style="{_BOX}">{body}</div>'
@@ -361,10 +402,7 @@ def render_html(summary: CheckSummary) -> str:
             f"(assignment {escape(outcome.assignment)}): {escape(outcome.headline)}</p>"
         )
         if outcome.error:
-            parts.append(
-                f'<p style="margin: 0.3em 0; color: #a50e0e"><strong>Your code could not '
-                f"run:</strong> {escape(outcome.error)}</p>"
-            )
+            parts.append(f'<p style="margin: 0.3em 0; color: #a50e0e">{escape(outcome.error)}</p>')
         headers = "".join(
             f'<th style="{_CELL}; width: {width}">{name}</th>' for name, width in _HEADERS
         )
@@ -380,8 +418,13 @@ def render_html(summary: CheckSummary) -> str:
 _HEADERS = (("exercise", "15em"), ("status", "15em"), ("what the public checks said", "auto"))
 
 
+def _escape(text: str) -> str:
+    """Student text for HTML: control characters shown as escapes, then HTML-escaped."""
+    return html.escape(printable(text))
+
+
 def _html_row(exercise: ExerciseOutcome) -> str:
-    escape = html.escape
+    escape = _escape
     colour, background = _COLOURS[exercise.status]
     badge = (
         f'<span style="{_BADGE}; color: {colour}; background: {background}">'

@@ -315,9 +315,8 @@ TOML_MISTAKES = [
         "second = 2.5",
         "second = -1",
         "assignments.alpha.exercises.second",
-        "points must be a positive number, got -1",
+        "points must be a number >= 0 (0 for an ungraded practice exercise), got -1",
     ),
-    ("zero-points", "first = 1", "first = 0", "assignments.alpha.exercises.first", "got 0."),
     ("nan-points", "first = 1", "first = nan", "assignments.alpha.exercises.first", "got nan."),
     ("string-points", "first = 1", 'first = "1"', "assignments.alpha.exercises.first", 'got "1"'),
     (
@@ -433,8 +432,18 @@ def test_each_mistake_is_one_sentence_naming_file_and_key(
 def test_negative_points_sentence_is_exactly_the_documented_one(tmp_path: Path) -> None:
     path = write_course(tmp_path, edited("second = 2.5", "second = -1"))
     assert course_error(path) == (
-        f"{path}: assignments.alpha.exercises.second: points must be a positive number, got -1."
+        f"{path}: assignments.alpha.exercises.second: points must be a number >= 0 (0 for an "
+        "ungraded practice exercise), got -1."
     )
+
+
+def test_an_exercise_worth_no_points_is_a_practice_exercise(tmp_path: Path) -> None:
+    """0 points is allowed (checks and feedback, no points), even for every exercise."""
+    toml = edited("second = 2.5", "second = 0").replace("first = 1", "first = 0.0")
+    path = write_course(tmp_path, toml)
+    alpha = load_course(path).assignment("alpha")
+    assert [exercise.points for exercise in alpha.exercises] == [0.0, 0.0]
+    assert alpha.max_points == 0.0
 
 
 def test_invalid_toml_names_the_line(tmp_path: Path) -> None:

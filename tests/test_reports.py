@@ -149,8 +149,9 @@ def test_output_is_identical_byte_for_byte_for_the_same_result(tmp_path: Path) -
 
 
 def test_points_are_formatted_without_float_noise() -> None:
-    assert [format_points(p) for p in (1.0, 0.5, 10.25, 0.1 + 0.2, 12, -0.0, 0.0)] == [
-        "1", "0.5", "10.25", "0.3", "12", "0", "0"
+    points = (1.0, 0.5, 10.25, 0.1 + 0.2, 12, -0.0, 0.0, 0.969697, 8.318182)
+    assert [format_points(p) for p in points] == [
+        "1", "0.5", "10.25", "0.3", "12", "0", "0", "0.97", "8.32"
     ]  # fmt: skip
 
 

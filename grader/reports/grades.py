@@ -12,16 +12,22 @@ import csv
 import io
 import json
 import os
+import re
 from collections.abc import Sequence
 from pathlib import Path
 
-from grader.results import GradingResult, SubmissionResult
+from grader.reports.text import format_points, plural, printable
+from grader.results import ExerciseResult, GradingResult, SubmissionResult
 
 JSON_NAME = "grades.json"
 CSV_NAME = "grades.csv"
 # A spreadsheet runs a cell starting with one of these as a formula; student ids and error
 # messages come from submissions, so such cells get a leading apostrophe (OWASP's advice).
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# json.dumps escapes C0 but leaves DEL, C1 and the bidirectional controls raw, which a terminal
+# showing the file (`cat grades.json`) would obey; as \u escapes the data stays exactly the same.
+_RAW_IN_JSON = re.compile("[\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+PRACTICE = "practice"
 
 
 def write_grades(
@@ -46,12 +52,20 @@ def read_grades(path: str | Path) -> dict:
 
 
 def grades_json(result: GradingResult) -> str:
-    """The text of grades.json: the result's dict, indented by 2, keys in the contract's order."""
-    return json.dumps(result.as_dict(), indent=2, ensure_ascii=False) + "\n"
+    """The text of grades.json: the result's dict, indented by 2, keys in the contract's order.
+
+    Student text is kept exactly; only characters a terminal would obey are written as escapes.
+    """
+    text = json.dumps(result.as_dict(), indent=2, ensure_ascii=False)
+    return _RAW_IN_JSON.sub(lambda match: f"\\u{ord(match.group()):04x}", text) + "\n"
 
 
 def grades_csv(result: GradingResult, *, exercise_ids: Sequence[str] | None = None) -> str:
-    """The text of grades.csv: `student,<exercises...>,total,max_points,error`, one row each."""
+    """The text of grades.csv: `student,<exercises...>,total,max_points,error`, one row each.
+
+    Points are rounded as everywhere they are shown (`format_points`); an exercise worth no
+    points reads `practice (2 of 3 checks passed)`.
+    """
     columns = list(exercise_ids) if exercise_ids is not None else _exercise_order(result)
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
@@ -61,15 +75,9 @@ def grades_csv(result: GradingResult, *, exercise_ids: Sequence[str] | None = No
     return buffer.getvalue()
 
 
-def format_points(points: float) -> str:
-    """Points as people write them: `1`, `0.5`, `10.25`, never `0.30000000000000004`."""
-    text = f"{points:.6f}".rstrip("0").rstrip(".")
-    return "0" if text == "-0" else text
-
-
 def _row(submission: SubmissionResult, columns: Sequence[str]) -> list[str]:
     exercises = submission.exercises
-    cells = [format_points(exercises[name].points) if name in exercises else "" for name in columns]
+    cells = [_cell(exercises[name]) if name in exercises else "" for name in columns]
     return [
         _spreadsheet_safe(submission.student),
         *cells,
@@ -77,6 +85,13 @@ def _row(submission: SubmissionResult, columns: Sequence[str]) -> list[str]:
         format_points(submission.max_points),
         _spreadsheet_safe(submission.error or ""),
     ]
+
+
+def _cell(exercise: ExerciseResult) -> str:
+    if exercise.max_points:
+        return format_points(exercise.points)
+    passed = sum(check.passed for check in exercise.checks)
+    return f"{PRACTICE} ({passed} of {plural(len(exercise.checks), 'check')} passed)"
 
 
 def _exercise_order(result: GradingResult) -> list[str]:
@@ -88,6 +103,8 @@ def _exercise_order(result: GradingResult) -> list[str]:
 
 
 def _spreadsheet_safe(text: str) -> str:
+    """Student text for a cell: control characters escaped, and never read as a formula."""
+    text = printable(text)
     return "'" + text if text.startswith(_FORMULA_STARTS) else text
 
 

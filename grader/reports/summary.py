@@ -1,7 +1,11 @@
 """The console summary of a grading run: one row per student, and the class's mean and median.
 
-Student ids and error messages come from submissions, so they are always handed to rich as
-`Text`, never as markup strings: a file named `[red]x.py` must print as it is.
+Student ids and error messages come from submissions, so they are passed through `printable`
+(no escape sequence reaches the terminal) and handed to rich as `Text`, never as markup
+strings: a file named `[red]x.py` must print as it is.
+
+The statistics and the legend are printed after the table, one short phrase per line, rather
+than as its caption: a caption wraps at the table's width, which cut them in mid-phrase.
 """
 
 from __future__ import annotations
@@ -12,28 +16,28 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from grader.reports.grades import format_points
+from grader.reports.text import format_points, plural, printable
 from grader.results import ExerciseResult, GradingResult, SubmissionResult
 
-FULL, PARTIAL, NONE = "█", "▄", "▁"
+FULL, PARTIAL, NONE, PRACTICE = "█", "▄", "▁", "○"
 ERROR_WIDTH = 60
 
 
 def summary_table(result: GradingResult) -> Table:
     """A table of the run: student, points / max, one bar per exercise, the error if any.
 
-    The title names the assignment and the isolation level reached; the caption gives the mean
-    and median points and the bars' legend.
+    The title names the assignment and the isolation level reached; `summary_lines` gives the
+    mean and median points and the bars' legend.
     """
-    title = Text(f"{result.assignment}: grades (sandbox isolation: {result.isolation})")
-    table = Table(title=title, caption=_caption(result), caption_justify="left")
+    title = Text(printable(f"{result.assignment}: grades (sandbox isolation: {result.isolation})"))
+    table = Table(title=title)
     table.add_column("student", no_wrap=True)
     table.add_column("points", justify="right", no_wrap=True)
     table.add_column("exercises at full marks", no_wrap=True)
     table.add_column("error", overflow="fold")
     for submission in result.submissions:
         table.add_row(
-            Text(submission.student),
+            Text(printable(submission.student)),
             f"{format_points(submission.points)} / {format_points(submission.max_points)}",
             _exercise_bars(submission),
             _error(submission),
@@ -41,9 +45,35 @@ def summary_table(result: GradingResult) -> Table:
     return table
 
 
+def summary_lines(result: GradingResult) -> list[Text]:
+    """The lines under the table: how many submissions, the statistics, the bars' legend."""
+    if not result.submissions:
+        return [Text("no submissions")]
+    points = [submission.points for submission in result.submissions]
+    errors = sum(1 for submission in result.submissions if submission.error)
+    lines = [Text(f"{plural(len(points), 'submission')}, {errors} with an error")]
+    if result.max_points:
+        maximum = format_points(result.max_points)
+        lines.append(
+            Text(
+                f"mean {format_points(statistics.mean(points))} / {maximum}, "
+                f"median {format_points(statistics.median(points))} / {maximum}"
+            )
+        )
+    else:
+        lines.append(Text("practice only: no exercise is worth points"))
+    legend = f"{FULL} full marks, {PARTIAL} partial, {NONE} none"
+    if any(not e.max_points for s in result.submissions for e in s.exercises.values()):
+        legend += f", {PRACTICE} practice (no points; green when its checks pass)"
+    lines.append(Text(legend))
+    return lines
+
+
 def render_summary(result: GradingResult, console: Console) -> None:
-    """Print the summary table of `result` on `console`."""
+    """Print the summary table of `result` on `console`, and the lines under it."""
     console.print(summary_table(result))
+    for line in summary_lines(result):
+        console.print(line)
 
 
 def _exercise_bars(submission: SubmissionResult) -> Text:
@@ -51,12 +81,16 @@ def _exercise_bars(submission: SubmissionResult) -> Text:
     bars = Text()
     for exercise in exercises:
         bars.append(*_bar(exercise))
-    full = sum(1 for exercise in exercises if _is_full(exercise))
-    bars.append(f" {full}/{len(exercises)}")
+    graded = [exercise for exercise in exercises if exercise.max_points]
+    full = sum(1 for exercise in graded if _is_full(exercise))
+    bars.append(f" {full}/{len(graded)}")
     return bars
 
 
 def _bar(exercise: ExerciseResult) -> tuple[str, str]:
+    if not exercise.max_points:
+        passed = bool(exercise.checks) and all(check.passed for check in exercise.checks)
+        return PRACTICE, "green" if passed else "red"
     if _is_full(exercise):
         return FULL, "green"
     if exercise.points > 0:
@@ -71,25 +105,7 @@ def _is_full(exercise: ExerciseResult) -> bool:
 def _error(submission: SubmissionResult) -> Text:
     if not submission.error:
         return Text("")
-    error = submission.error
+    error = printable(submission.error)
     if len(error) > ERROR_WIDTH:
         error = error[: ERROR_WIDTH - 1] + "…"
     return Text(error, style="red")
-
-
-def _caption(result: GradingResult) -> Text:
-    if not result.submissions:
-        return Text("no submissions")
-    points = [submission.points for submission in result.submissions]
-    maximum = format_points(result.max_points)
-    errors = sum(1 for submission in result.submissions if submission.error)
-    return Text(
-        f"{len(points)} submissions, {errors} with an error; "
-        f"mean {_two_places(statistics.mean(points))} / {maximum}, "
-        f"median {_two_places(statistics.median(points))} / {maximum}; "
-        f"{FULL} full marks, {PARTIAL} partial, {NONE} none"
-    )
-
-
-def _two_places(points: float) -> str:
-    return format_points(round(points, 2))
