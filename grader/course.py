@@ -66,6 +66,11 @@ class Assignment:
         """The points of a submission that passes every check."""
         return float(sum(exercise.points for exercise in self.exercises))
 
+    @property
+    def points_by_exercise(self) -> dict[str, float]:
+        """Each exercise's id and points, in the assignment's order."""
+        return {exercise.id: exercise.points for exercise in self.exercises}
+
     def exercise(self, exercise_id: str) -> Exercise:
         """The exercise with this id; a CourseError naming the known ones if there is none."""
         for exercise in self.exercises:

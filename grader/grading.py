@@ -11,8 +11,8 @@ and their templates start while the caller is still finding the submissions.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
+import functools
 import json
 import os
 import selectors
@@ -24,12 +24,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from grader.course import Assignment, Course
-from grader.results import ExerciseResult, GradingResult, SubmissionResult
+from grader.results import GradingResult, SubmissionResult
 from grader.sandbox.containment import ONE_THREAD
 from grader.submissions import Submission, SubmissionCode, preload_for
 from grader.worked_example import PLOT_CODE
 
 ALL_LAYERS = ("bubblewrap", "seccomp", "unprivileged-user", "rlimits")
+
+
+STOPPED_ON_IT = (
+    "the grading process stopped while grading this submission; it was given no points, "
+    "grade it again to retry."
+)
+STOPPED = "grading stopped before this submission was graded; grade it again."
 
 
 class GradingError(RuntimeError):
@@ -40,7 +47,7 @@ class GradingError(RuntimeError):
 class _Session:
     process: subprocess.Popen
     stream: int
-    pending: dict[str, str]  # student -> source, until the session reports the student
+    pending: dict[str, Submission]  # by student, in order, until the session reports them
     problems: list[str] = field(default_factory=list)
 
 
@@ -94,7 +101,7 @@ class EarlySessions:
                 written = share_file.with_suffix(".tmp")
                 written.write_text(json.dumps([_entry(submission) for submission in share]))
                 written.replace(share_file)
-                session.pending.update({s.student: str(s.source) for s in share})
+                session.pending.update({s.student: s for s in share})
                 dealt.append(session)
             _close_input(session)
         self._idle = [session for session in self.sessions if session not in dealt]
@@ -129,18 +136,10 @@ def grade(
     """
     results: list[SubmissionResult] = []
     layer_sets: list[set[str]] = []
-    with contextlib.ExitStack() as stack:
-        if early is not None:
-            sessions = early.deal(submissions)
-        else:
-            folder = stack.enter_context(tempfile.TemporaryDirectory(prefix="gradkit-jobs-"))
-            jobs = max(1, min(jobs or os.cpu_count() or 1, len(submissions) or 1))
-            shares = [list(submissions[index::jobs]) for index in range(jobs)]
-            sessions = [
-                _start(course, assignment, share, Path(folder) / f"job{index}.json",
-                       public_only=public_only, use_bubblewrap=use_bubblewrap)
-                for index, share in enumerate(shares) if share
-            ]  # fmt: skip
+
+    def collect(sessions: list[_Session]) -> int:
+        """Read the sessions' results to the end; return how many they reported."""
+        before = len(results)
         for session, line in _lines(sessions):
             message = json.loads(line)
             if "problem" in message:
@@ -153,15 +152,41 @@ def grade(
             results.append(result)
             if on_result:
                 on_result(result)
-    problems = [problem for session in sessions for problem in session.problems]
-    if problems:
-        raise GradingError(problems[0])
-    for session in sessions:
-        for student, source in session.pending.items():
-            lost = _lost(assignment, student, source)
-            results.append(lost)
+        problems = [problem for session in sessions for problem in session.problems]
+        if problems:
+            raise GradingError(problems[0])
+        return len(results) - before
+
+    def lose(lost: Sequence[Submission], reason: str) -> None:
+        for submission in lost:
+            results.append(_lost(assignment, submission, reason))
             if on_result:
-                on_result(lost)
+                on_result(results[-1])
+
+    with tempfile.TemporaryDirectory(prefix="gradkit-jobs-") as folder:
+        jobs = max(1, min(jobs or os.cpu_count() or 1, len(submissions) or 1))
+        start = functools.partial(
+            _sessions, course, assignment, folder=Path(folder), jobs=jobs,
+            public_only=public_only, use_bubblewrap=use_bubblewrap,
+        )  # fmt: skip
+        sessions = early.deal(submissions) if early is not None else start(submissions)
+        collect(sessions)
+        # A session process that ended early (a fault of the grading process itself, which no
+        # submission should be able to cause) stopped at the first submission it had not
+        # reported: that one gets the reason, the rest are graded again in new sessions, for
+        # as long as those make progress.
+        stopped = [session for session in sessions if session.pending]
+        while stopped:
+            lose([next(iter(session.pending.values())) for session in stopped], STOPPED_ON_IT)
+            rest = [submission for session in stopped for submission in
+                    list(session.pending.values())[1:]]  # fmt: skip
+            if not rest:
+                break
+            sessions = start(rest)
+            if collect(sessions) == 0:
+                lose([s for session in sessions for s in session.pending.values()], STOPPED)
+                break
+            stopped = [session for session in sessions if session.pending]
     layers = set.intersection(*layer_sets) if layer_sets else set()
     return GradingResult(
         course=course.id,
@@ -194,6 +219,26 @@ def released_preload(assignment: Assignment, kind: str) -> tuple[str, ...]:
     return preload_for(SubmissionCode(tuple(cells)))
 
 
+def _sessions(
+    course: Course,
+    assignment: Assignment,
+    submissions: Sequence[Submission],
+    folder: Path,
+    jobs: int,
+    *,
+    public_only: bool,
+    use_bubblewrap: bool | None,
+) -> list[_Session]:
+    """Start up to `jobs` sessions, each with a round-robin share of `submissions`."""
+    shares = [list(submissions[index::jobs]) for index in range(jobs)]
+    prefix = len(list(folder.glob("job*.json")))  # job files of sessions started before
+    return [
+        _start(course, assignment, share, folder / f"job{prefix + index}.json",
+               public_only=public_only, use_bubblewrap=use_bubblewrap)
+        for index, share in enumerate(shares) if share
+    ]  # fmt: skip
+
+
 def _start(
     course: Course,
     assignment: Assignment,
@@ -224,7 +269,7 @@ def _start(
         env={**os.environ, **ONE_THREAD},
     )
     os.close(write_end)
-    return _Session(process, read_end, {s.student: str(s.source) for s in share or ()})
+    return _Session(process, read_end, {s.student: s for s in share or ()})
 
 
 def _entry(submission: Submission) -> dict:
@@ -269,15 +314,8 @@ def _lines(sessions: list[_Session]):
     selector.close()
 
 
-def _lost(assignment: Assignment, student: str, source: str) -> SubmissionResult:
+def _lost(assignment: Assignment, submission: Submission, reason: str) -> SubmissionResult:
     """The result of a submission whose grading session ended before reporting it."""
-    return SubmissionResult(
-        student=student,
-        source=source,
-        max_points=assignment.max_points,
-        exercises={
-            exercise.id: ExerciseResult(exercise.id, exercise.points)
-            for exercise in assignment.exercises
-        },
-        error="grading stopped before this submission was graded; grade it again.",
+    return SubmissionResult.ungraded(
+        submission.student, str(submission.source), assignment.points_by_exercise, reason
     )

@@ -27,9 +27,10 @@ from grader.checking import MARKER, CheckFailure
 from grader.course import Assignment, Course
 from grader.proxy import StudentProxy, cell_of_line, line_number
 from grader.reference_memo import MemoizedReference
+from grader.rehearsal import ReferenceCaller
 from grader.reports.text import sentence
 from grader.results import CheckResult, ExerciseResult, SubmissionResult
-from grader.sandbox.launcher import Template
+from grader.sandbox.launcher import SandboxError, Template
 from grader.sandbox.plan import CallPlan
 from grader.sandbox.runner import LoadReport, RunLimits, SubmissionRunner
 from grader.submissions import Submission, SubmissionCode, preload_for
@@ -50,6 +51,7 @@ class CheckSpec:
     exercise: str
     max_points: float
     hidden: bool
+    per_student: bool = False  # its inputs are drawn for each student (see `check_seed`)
 
 
 @dataclass
@@ -95,12 +97,18 @@ class GradingPlugin:
         self.reference_factory = reference_factory
         self._reference_module: Any = None
         self._templates: dict[tuple[str, ...], Template] = {}
-        self._plan: CallPlan | None = None
+        # Per check, in order, the requests it sends a submission that passes (None for a check
+        # whose inputs are drawn per student), once recorded (`_record_plan`).
+        self._segments: list[tuple[bytes, ...] | None] | None = None
+        self._shared_plan: CallPlan | None = None
 
     @property
     def plan(self) -> CallPlan | None:
-        """The calls the checks make into a passing submission, once recorded (`_record_plan`)."""
-        return self._plan
+        """The calls every submission is asked, in order, once recorded (`_record_plan`)."""
+        if self._shared_plan is None and self._segments:
+            shared = [request for segment in self._segments if segment for request in segment]
+            self._shared_plan = CallPlan(shared) if shared else None
+        return self._shared_plan
 
     # --- fixtures -----------------------------------------------------------------------------
 
@@ -117,8 +125,14 @@ class GradingPlugin:
 
     @pytest.fixture
     def rng(self, request: pytest.FixtureRequest) -> np.random.Generator:
-        """A generator seeded from the course seed and the check's name: same inputs every run."""
-        return np.random.default_rng(check_seed(self.course.seed, request.node.name))
+        """A generator seeded from the course seed, the check's name and, for a hidden check, the
+        student: the same inputs every run, other inputs for every student."""
+        return self._rng(request.node)
+
+    def _rng(self, item: pytest.Item) -> np.random.Generator:
+        spec = self.specs[item.nodeid]
+        student = self._current.submission.student if self._current and spec.per_student else None
+        return np.random.default_rng(check_seed(self.course.seed, item.name, student))
 
     # --- collection ---------------------------------------------------------------------------
 
@@ -140,9 +154,11 @@ class GradingPlugin:
             weights[exercise] = weights.get(exercise, 0.0) + weight
         for item, exercise, weight in marked:
             points = self.assignment.exercise(exercise).points * weight / weights[exercise]
+            hidden = _is_hidden(item)
             self.specs[item.nodeid] = CheckSpec(
-                _check_name(item), exercise, points, _is_hidden(item)
-            )
+                _check_name(item), exercise, points, hidden,
+                per_student=hidden and "rng" in getattr(item, "fixturenames", ()),
+            )  # fmt: skip
         items[:] = [entry[0] for entry in marked]
 
     def pytest_collectreport(self, report: pytest.CollectReport) -> None:
@@ -164,27 +180,59 @@ class GradingPlugin:
         gc.collect()
         gc.freeze()
         try:
-            self._plan = self._record_plan(items)
+            self._segments = self._record_plan(items)
             self._take_submissions()
             for index, submission in enumerate(self.submissions):
                 if submission is None:
                     continue
                 self.submissions[index] = None
                 code = submission.read()  # read now, so the session never holds more than one
-                result, layers = self._grade(self._template(code), submission, code, items)
-                self.report(result, layers)
+                self.report(*self._grade_apart(submission, code, items))
         finally:
             for template in self._templates.values():
                 template.close()
         return True
 
-    def _record_plan(self, items: list[pytest.Item]) -> CallPlan | None:
-        """The calls the checks make into a submission that passes them all, in order.
+    def _grade_apart(
+        self, submission: Submission, code: SubmissionCode, items: list[pytest.Item]
+    ) -> tuple[SubmissionResult, tuple[str, ...]]:
+        """Grade one submission so that nothing it causes reaches the others.
+
+        A template that stopped (whatever stopped it) is replaced, and the submission is graded
+        once more on the new one; a second stop, or any other failure while grading it, gives
+        this submission 0 with the reason, and the session goes on with the next one.
+        """
+        for attempt in range(2):
+            try:
+                return self._grade(self._template(code), submission, code, items)
+            except SandboxError as error:
+                stopped = self._templates.pop(preload_for(code), None)
+                if stopped is not None:
+                    stopped.close()
+                reason = f"the sandbox stopped twice while grading it ({error})"
+                if attempt == 0:
+                    continue
+            except Exception as error:  # the boundary of one submission: nothing passes it
+                reason = f"grading it failed ({type(error).__name__}); grade it again"
+            break
+        result = SubmissionResult.ungraded(
+            submission.student,
+            str(submission.source),
+            self.assignment.points_by_exercise,
+            f"{submission.source.name}: {reason}.",
+        )
+        return result, ()
+
+    def _record_plan(self, items: list[pytest.Item]) -> list[tuple[bytes, ...] | None] | None:
+        """Per check, the calls it makes into a submission that passes them all, in order.
 
         The reference solution is graded first, in the sandbox like any submission, and the
         requests it is sent become the plan that every student's worker is sent ahead (see
-        `grader.sandbox.plan`). Without the solution's source (a student release), calls are
-        simply made one at a time.
+        `grader.sandbox.plan`), but for the checks whose requests are each student's own (None):
+        `_plan_for` rehearses those per student. A check whose inputs are drawn per student
+        may still send everyone the same requests (drawing only to judge): rehearsed for
+        another student, it shows which. Without the solution's source (a student release),
+        calls are simply made one at a time.
         """
         solution = self.assignment.solution
         if self.reference_factory is not None or not solution.is_file():
@@ -194,8 +242,50 @@ class GradingPlugin:
             return None
         reference = Submission("(reference solution)", solution, "py", solution.name)
         requests: list[bytes] = []
-        self._grade(template, reference, reference.read(), items, requests)
+        starts: list[int] = []
+        self._grade(template, reference, reference.read(), items, (requests, starts))
+        ends = [*starts[1:], len(requests)]
+        segments = [tuple(requests[start:end]) for start, end in zip(starts, ends, strict=True)]
+        another = Submission("(another student)", solution, "py", solution.name)
+        varying = [self.specs[item.nodeid].per_student for item in items]
+        rehearsed = self._rehearse(another, items, varying)
+        return [
+            None if index in rehearsed and rehearsed[index] != segment else segment
+            for index, segment in enumerate(segments)
+        ]
+
+    def _plan_for(self, submission: Submission, items: list[pytest.Item]) -> CallPlan | None:
+        """The calls `submission` will be asked, in order: the checks shared by every student
+        recorded once, and its own checks' calls rehearsed now with the reference answering
+        (`grader.rehearsal`): the same requests its hidden checks will send if it passes them."""
+        if self._segments is None or all(segment is not None for segment in self._segments):
+            return self.plan
+        own = self._rehearse(submission, items, [segment is None for segment in self._segments])
+        requests = [
+            request
+            for index, segment in enumerate(self._segments)
+            for request in (own[index] if segment is None else segment)
+        ]
         return CallPlan(requests) if requests else None
+
+    def _rehearse(
+        self, submission: Submission, items: list[pytest.Item], chosen: list[bool]
+    ) -> dict[int, tuple[bytes, ...]]:
+        """The requests each chosen check sends `submission` if it answers as the reference."""
+        requests: list[bytes] = []
+        functions = (*self.assignment.points_by_exercise, *self.assignment.given)
+        caller = ReferenceCaller(self._reference(), requests)
+        self._current = _Current(submission, StudentProxy(caller, LoadReport(functions, ())))
+        sent: dict[int, tuple[bytes, ...]] = {}
+        try:
+            for index, item in enumerate(items):
+                if chosen[index]:
+                    start = len(requests)
+                    self._run_check(item, items, index, self.specs[item.nodeid])
+                    sent[index] = tuple(requests[start:])
+        finally:
+            self._current = None
+        return sent
 
     def _take_submissions(self) -> None:
         """An early session's submissions, once the grader has written them."""
@@ -260,10 +350,13 @@ class GradingPlugin:
         submission: Submission,
         code: SubmissionCode,
         items: list[pytest.Item],
-        record: list[bytes] | None = None,
+        record: tuple[list[bytes], list[int]] | None = None,
     ) -> tuple[SubmissionResult, tuple[str, ...]]:
-        """Grade one submission; `record`, when given, receives every call request it is sent."""
-        runner, load, error, notes = self._open(template, submission, code, record)
+        """Grade one submission; `record`, when given, receives every call request it is sent
+        and, for each check, where in that list its requests start."""
+        plan = self._plan_for(submission, items) if record is None else None
+        requests, starts = record if record is not None else (None, None)
+        runner, load, error, notes = self._open(template, submission, code, plan, requests)
         # A submission that never reached a worker says nothing about the isolation level.
         layers = (*template.base_layers, *runner.layers) if runner and runner.layers else ()
         self._current = _Current(submission, StudentProxy(runner, load, error or ""))
@@ -271,6 +364,8 @@ class GradingPlugin:
         try:
             for index, item in enumerate(items):
                 spec = self.specs[item.nodeid]
+                if starts is not None and requests is not None:
+                    starts.append(len(requests))
                 checks[spec.exercise].append(self._run_check(item, items, index, spec))
         finally:
             self._current = None
@@ -295,6 +390,7 @@ class GradingPlugin:
         template: Template,
         submission: Submission,
         code: SubmissionCode,
+        plan: CallPlan | None,
         record: list[bytes] | None,
     ) -> tuple[SubmissionRunner | None, LoadReport, str | None, list[str]]:
         """Start the submission's sandbox and run its code; say why if it could not run."""
@@ -311,7 +407,7 @@ class GradingPlugin:
             limits=RunLimits(
                 limits.seconds_per_call, limits.seconds_per_submission, limits.memory_mb
             ),
-            plan=self._plan,
+            plan=plan,
             record=record,
         )
         load = runner.load()
@@ -352,7 +448,7 @@ class GradingPlugin:
         values = {
             "student": self._current.proxy,
             "reference": self._reference(),
-            "rng": np.random.default_rng(check_seed(self.course.seed, item.name)),
+            "rng": self._rng(item),
         }
         arguments = {name: values[name] for name in item._fixtureinfo.argnames}
         try:
@@ -372,9 +468,15 @@ class GradingPlugin:
         return self._reference_module
 
 
-def check_seed(course_seed: int, check_name: str) -> int:
-    """A stable seed for one check (Python's own hash is salted per process; this is not)."""
-    digest = hashlib.sha256(f"{course_seed}:{check_name}".encode()).digest()
+def check_seed(course_seed: int, check_name: str, student: str | None = None) -> int:
+    """A stable seed for one check (Python's own hash is salted per process; this is not).
+
+    With `student` (hidden checks), each student is asked about inputs of their own, so that
+    answers copied from another student are answers to other questions, and a regrade asks the
+    same ones again. Public checks' inputs are the same for everyone: students have their code.
+    """
+    key = f"{course_seed}:{check_name}" + ("" if student is None else f":{student}")
+    digest = hashlib.sha256(key.encode()).digest()
     return int.from_bytes(digest[:8], "big")
 
 

@@ -35,8 +35,9 @@ COURSE_DATA = "course-data"
 # The modules of grader/ that `grader check` imports, and nothing else.
 MODULES = (
     "__init__.py", "__main__.py", "py.typed", "checking.py", "course.py", "notebook_source.py",
-    "plugin.py", "proxy.py", "reference_memo.py", "replay.py", "results.py", "selfcheck.py",
-    "session.py", "specs.py", "submissions.py", "reports/__init__.py", "reports/text.py",
+    "plugin.py", "proxy.py", "reference_memo.py", "rehearsal.py", "replay.py", "results.py",
+    "selfcheck.py", "session.py", "specs.py", "submissions.py", "reports/__init__.py",
+    "reports/text.py",
 )  # fmt: skip
 PACKAGES = ("sandbox", "oracles")  # every module of these, sub-packages included
 CHECKS = ("checks/__init__.py", "checks/helpers.py", "checks/pytest.ini")

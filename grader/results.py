@@ -94,6 +94,19 @@ class SubmissionResult:
         }
 
     @classmethod
+    def ungraded(
+        cls, student: str, source: str, exercises: dict[str, float], error: str
+    ) -> SubmissionResult:
+        """A submission given 0 on every exercise (`exercises`: id -> points) for `error`."""
+        return cls(
+            student=student,
+            source=source,
+            max_points=float(sum(exercises.values())),
+            exercises={name: ExerciseResult(name, points) for name, points in exercises.items()},
+            error=error,
+        )
+
+    @classmethod
     def from_dict(cls, data: dict, *, recorded: bool = False) -> SubmissionResult:
         """Rebuild a submission's result from its grades.json form (as shards send it, with
         unrounded shares); `recorded`: from a grades.json file, keeping its points as written."""

@@ -249,7 +249,8 @@ def check(exercise: str | None = None, notebook: str | Path | None = None) -> Ch
     starts it in the notebook's folder); without it, Jupyter's `JPY_SESSION_NAME` is tried.
     Mistakes come back as a summary that says what to do, never as a traceback.
     """
-    if "grader.sandbox.worker" in sys.modules or "gradkit_sandbox.worker" in sys.modules:
+    if any(getattr(sys.modules.get(name), "SERVING", False)
+           for name in ("grader.sandbox.worker", "gradkit_sandbox.worker")):  # fmt: skip
         return CheckSummary(problem="self-checks do not run while your notebook is being graded.")
     target = notebook or os.environ.get("JPY_SESSION_NAME")
     if notebook is None and target and not Path(target).is_file():

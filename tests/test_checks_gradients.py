@@ -108,6 +108,10 @@ def test_gradient_check_denominators_differ_for_the_wrong_gradient(seed: int) ->
     assert distinct(values, np.linalg.norm(ga - gn) / (np.linalg.norm(ga) + np.linalg.norm(gn)))
 
 
+# Students whose hidden inputs the tests below draw, as grading would (and no student at all).
+STUDENTS = [None, "alice", "bob", *(f"student{index}" for index in range(40))]
+
+
 @pytest.mark.parametrize(
     ("check_name", "cases_of"),
     [
@@ -116,17 +120,19 @@ def test_gradient_check_denominators_differ_for_the_wrong_gradient(seed: int) ->
     ],
 )
 def test_classify_cases_tell_the_mistakes_apart(check_name: str, cases_of) -> None:
-    """On the cases a hidden check draws (with the course seed), the wrong rules that fail there
-    give different labels from each other, so the one named is the one made."""
-    cases = cases_of(np.random.default_rng(check_seed(COURSE.seed, check_name)))
-    right = [reference_label(*case) for case in cases]
-    failing = {
-        name: tuple(wrong(*case) for case in cases)
-        for name, wrong in known.CLASSIFY_MISTAKES.items()
-    }
-    failing = {name: labels for name, labels in failing.items() if list(labels) != right}
-    assert len(failing) >= 3
-    assert len(set(failing.values())) == len(failing)
+    """On the cases a hidden check draws (for any student: each has inputs of their own), the
+    wrong rules that fail there give different labels from each other, so the one named is the
+    one made."""
+    for student in STUDENTS:
+        cases = cases_of(np.random.default_rng(check_seed(COURSE.seed, check_name, student)))
+        right = [reference_label(*case) for case in cases]
+        failing = {
+            name: tuple(wrong(*case) for case in cases)
+            for name, wrong in known.CLASSIFY_MISTAKES.items()
+        }
+        failing = {name: labels for name, labels in failing.items() if list(labels) != right}
+        assert len(failing) >= 3, student
+        assert len(set(failing.values())) == len(failing), student
 
 
 def test_every_classify_mistake_fails_somewhere() -> None:
@@ -135,7 +141,8 @@ def test_every_classify_mistake_fails_somewhere() -> None:
         ("test_classify_off_diagonal", hidden.off_diagonal_cases),
         ("test_classify_degenerate_and_tolerance", hidden.degenerate_cases),
     ):
-        cases += cases_of(np.random.default_rng(check_seed(COURSE.seed, check_name)))
+        for student in STUDENTS:
+            cases += cases_of(np.random.default_rng(check_seed(COURSE.seed, check_name, student)))
     right = [reference_label(*case) for case in cases]
     for name, wrong in known.CLASSIFY_MISTAKES.items():
         assert [wrong(*case) for case in cases] != right, name

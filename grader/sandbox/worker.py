@@ -25,10 +25,15 @@ from .funcspec import FuncSpec
 
 MAX_MESSAGE_CHARS = 500
 MAX_NAME_CHARS = 200  # no exercise has a longer name; longer ones are left out of the list
+# True in a worker serving a submission: a notebook's own `check(...)` cell, run while the
+# notebook is graded, then stays silent (see `grader.selfcheck.check`).
+SERVING = False
 
 
 def serve(request_fd: int, response_fd: int) -> None:
     """Answer requests until the grader closes the request pipe."""
+    global SERVING
+    SERVING = True
     module = types.ModuleType("submission")
     number = 0
     while True:

@@ -1,0 +1,60 @@
+"""A grading session process that dies mid-run costs the submission it was grading, no more."""
+
+from __future__ import annotations
+
+import os
+import signal
+from pathlib import Path
+
+from conftest import REPO, reference_source
+
+from grader.course import load_course
+from grader.grading import STOPPED_ON_IT, grade
+from grader.submissions import discover
+
+
+def _session_processes() -> list[int]:
+    """The pids of this process's children that are grading sessions."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            status = (entry / "status").read_text()
+            command = (entry / "cmdline").read_bytes().split(b"\0")
+        except OSError:
+            continue
+        parent = next(line for line in status.splitlines() if line.startswith("PPid:"))
+        if int(parent.split()[1]) == os.getpid() and b"grader.session" in command:
+            found.append(int(entry.name))
+    return found
+
+
+def test_a_killed_session_costs_only_the_submission_it_was_grading(tmp_path):
+    folder = tmp_path / "submissions"
+    folder.mkdir()
+    correct = reference_source("descent")
+    students = [f"student{index:02d}" for index in range(16)]
+    for student in students:
+        (folder / f"{student}.py").write_text(correct)
+    course = load_course(REPO / "course.toml")
+    assignment = course.assignment("descent")
+    killed: list[int] = []
+
+    def kill_the_sessions(_result) -> None:
+        if not killed:  # at the first result, while both sessions have more to grade
+            for pid in _session_processes():
+                os.kill(pid, signal.SIGKILL)
+                killed.append(pid)
+
+    result = grade(course, assignment, discover(folder, "descent"), jobs=2,
+                   on_result=kill_the_sessions)  # fmt: skip
+    assert killed
+    graded = {submission.student: submission for submission in result.submissions}
+    assert sorted(graded) == students
+    stopped = [s for s in result.submissions if s.error == STOPPED_ON_IT]
+    assert 1 <= len(stopped) <= len(killed)
+    assert all(s.points == 0 for s in stopped)
+    full = [s for s in result.submissions if s.points == assignment.max_points]
+    assert len(full) == len(students) - len(stopped)
+    assert all(s.error is None for s in full)
