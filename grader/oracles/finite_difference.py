@@ -17,6 +17,7 @@ with the exact derivative or with another scheme of the same order (``same_formu
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -54,11 +55,28 @@ def smoothness(
     Sampling is not a proof; `SAFETY` covers the gap for the smooth functions checks use.
     """
     points = np.linspace(x - h, x + h, samples)
-    bounds = []
-    for order in range(5):
-        derivative = sympy.diff(expression, variable, order) if order else expression
-        bounds.append(max(abs(float(derivative.subs(variable, p).evalf())) for p in points))
+    bounds = [float(np.max(np.abs(derivative_at(expression, variable, order, points))))
+              for order in range(5)]  # fmt: skip
     return Smoothness(*bounds)
+
+
+def derivative_at(
+    expression: sympy.Expr, variable: sympy.Symbol, order: int, points: float | np.ndarray
+) -> np.ndarray:
+    """The `order`-th derivative of a check author's expression at `points`, in float64.
+
+    The derivative is worked out and compiled to NumPy once per expression and order: inputs
+    drawn per student make every point new, and SymPy's own substitution costs some 0.6 ms a
+    point where the compiled function costs microseconds.
+    """
+    values = _compiled(expression, variable, order)(np.asarray(points, dtype=float))
+    return np.broadcast_to(np.asarray(values, dtype=float), np.shape(points))
+
+
+@functools.lru_cache(maxsize=512)
+def _compiled(expression: sympy.Expr, variable: sympy.Symbol, order: int) -> Any:
+    derivative = sympy.diff(expression, variable, order) if order else expression
+    return sympy.lambdify(variable, derivative, "numpy")
 
 
 def truncation_error(method: str, h: float, bounds: Smoothness) -> float:

@@ -35,6 +35,7 @@ from grader.oracles.finite_difference import (
     Smoothness,
     check_convergence_order,
     check_fd,
+    derivative_at,
     fd_tolerance,
     smoothness,
 )
@@ -344,9 +345,8 @@ def bounds_near(f: SymbolicFunction, x: float, h: float) -> Smoothness:
     return _bounds(f.expression, variable, float(x), float(h))
 
 
-@functools.lru_cache(maxsize=256)
 def _exact(expression: sympy.Expr, variable: sympy.Symbol, x: float, order: int) -> float:
-    return float(sympy.diff(expression, variable, order).subs(variable, x))
+    return float(derivative_at(expression, variable, order, x))
 
 
 def exact_at(f: SymbolicFunction, x: float, order: int) -> float:
