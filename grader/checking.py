@@ -14,6 +14,7 @@ is what the student reads, so it must be one or two plain sentences.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
 from typing import Any, Protocol
 
@@ -52,7 +53,12 @@ def fail(message: str) -> None:
 
 
 def short_repr(value: Any, limit: int = 60) -> str:
-    """A compact rendering of an argument or a value for messages: arrays on one line, capped."""
+    """A compact rendering of an argument or a value for messages: arrays on one line, capped.
+
+    Only about as much of the value is rendered as can be shown: of a long string, list, tuple
+    or dict, only its first `limit` characters or items, which render to more than `limit`
+    characters, so the text is the same as if all of it had been rendered and then cut.
+    """
     import numpy as np
 
     from grader.oracles.values import array_text
@@ -61,8 +67,17 @@ def short_repr(value: Any, limit: int = 60) -> str:
         text = f"array({array_text(value, precision=6, threshold=8)})"
     elif isinstance(value, float):
         text = repr(float(value))
+    elif isinstance(value, str):
+        text = repr(value[:limit])
     else:
-        text = repr(value)
+        if isinstance(value, (list, tuple)) and len(value) > limit:
+            value = value[:limit]
+        elif isinstance(value, dict) and len(value) > limit:
+            value = dict(itertools.islice(value.items(), limit))
+        try:
+            text = repr(value)
+        except RecursionError:  # a container nested past the recursion limit
+            text = f"a deeply nested {type(value).__name__}"
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 

@@ -31,7 +31,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePath, PurePosixPath
 
-from grader.notebook_source import neutralise, without_self_checks
+from grader.notebook_source import (
+    MAX_JSON_DEPTH,
+    bounded,
+    json_too_deep,
+    neutralise,
+    without_self_checks,
+)
 
 KINDS = ("py", "ipynb")
 MAX_SOURCE_BYTES = 1_000_000
@@ -318,11 +324,21 @@ def _notebook_cells(text: str, name: str) -> list[str] | str:
     notebook that fails nbformat's validation is still graded when its cells can be read; older
     versions are converted by nbformat. nbgrader's autograder test cells are left out: they are
     the instructor's code, not the student's.
+
+    The text is the student's, so no parser recurses into it unchecked: JSON nested past
+    `MAX_JSON_DEPTH` is refused before `json.loads`, and a code cell nested past what the
+    grader can parse becomes a stand-in that tells the student so (`notebook_source.bounded`),
+    while the other cells are graded.
     """
     not_notebook = f"{name} is not a Jupyter notebook; save it from Jupyter as .ipynb and resubmit."
+    if json_too_deep(text):
+        return (
+            f"{name} is nested more than {MAX_JSON_DEPTH} levels deep, too deeply to be read as "
+            "a notebook; save it again from Jupyter and resubmit."
+        )
     try:
         data = json.loads(text)
-    except (ValueError, RecursionError):
+    except (ValueError, RecursionError, MemoryError):
         return f"{name} is not valid JSON, so it cannot be read as a notebook; resubmit it."
     if not isinstance(data, dict):
         return not_notebook
@@ -341,7 +357,9 @@ def _notebook_cells(text: str, name: str) -> list[str] | str:
         if not isinstance(source, str):
             return f"{name} has a code cell whose source is not text; resubmit it from Jupyter."
         sources.append(source)
-    return sources
+    if sum(map(len, sources)) > MAX_SOURCE_BYTES:
+        return sources  # refused whole for its size by the caller: not worth scanning
+    return [bounded(source) for source in sources]
 
 
 def is_autograder_test(cell: dict) -> bool:

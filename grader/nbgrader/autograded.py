@@ -92,8 +92,8 @@ def write_autograded(
         data = read_below(submission.root, submission.display, MAX_NOTEBOOK_BYTES)
     except RefusedFile as refused:
         return f"{submitted_file} was not copied to autograded/: it {refused.problem}."
-    # Checked before any parsing: the copy is written back with json.dumps, whose indented
-    # encoder recurses in Python once per level of the student's JSON.
+    # Checked on the text first, as grading checks it: json.loads recurses in C, and the copy's
+    # indented json.dumps in Python, once per level of the student's JSON.
     if json_too_deep(data):
         return f"{submitted_file} could not be read as a notebook (it is nested too deeply)."
     try:

@@ -4,6 +4,10 @@ Answers reach the oracles as plain decoded data: Python numbers, bools, strings 
 tuples and dicts of those, numpy arrays of numeric dtypes, numpy scalars, or an `Unsupported`
 marker for something that could not cross the sandbox boundary. Nothing here calls a method a
 student could have written: only numpy and the standard library, on those plain types.
+
+A student's value can be large (a string of a megabyte, a list of 100,000 items, the most the
+sandbox boundary lets through), and all of this runs in the trusted grader: every rendering is
+capped in length, and none renders more of a value than it shows.
 """
 
 from __future__ import annotations
@@ -152,7 +156,8 @@ def describe(value: Any, limit: int = MAX_TEXT) -> str:
     if isinstance(value, (complex, np.complexfloating)):
         return cap(f"the complex number {complex(value)}", limit)
     if isinstance(value, str):
-        return cap(repr(value), limit)
+        # Only the part shown is rendered: repr of a whole megabyte would be cut anyway.
+        return cap(repr(value[:limit]), limit) if len(value) > limit else cap(repr(value), limit)
     if isinstance(value, np.ndarray):
         return _describe_array(value)
     if isinstance(value, (list, tuple)):

@@ -14,22 +14,31 @@ The rule, in order:
    then `expand`, then `simplify`, each only when the difference is small enough for it; reaching
    0 is EQUAL. Not reaching 0 is UNDECIDED, which counts as wrong.
 4. The clock is read before every point and every stage; when `timeout` has passed before a
-   decision, the outcome is TIMEOUT, reported as not the student's fault. No thread or signal is
-   used: the parser's limits (length, depth, exponents), the overflow screen of `numeric` and the
-   size caps below keep each single step short, so a step may overrun the budget, but only by
-   about a second.
+   decision, the outcome is TIMEOUT, reported as not the student's fault. Each step is short by
+   construction (the parser bounds the expression's size, `numeric` costs time in proportion to
+   it, and the size caps below keep simplification to small differences), and each is also
+   stopped hard, since no bound on a student's input foresees everything (see `limits`): the
+   numeric stage by a CPU-time limit of `timeout`, and expand and simplify by running in a
+   forked child killed when the rest of the budget is spent. Where neither can run (outside the
+   main thread), the clock checks alone remain.
+
+The numeric judge comes first and decides almost every answer, so an answer whose
+simplification times out has already been compared at every point in its domain.
 """
 
 from __future__ import annotations
 
 import enum
+import math
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+import mpmath
 import numpy as np
 import sympy
 
+from grader.oracles.symbolic.limits import CpuLimit, OutOfTime, can_fork, in_child
 from grader.oracles.symbolic.numeric import value_at
 from grader.oracles.symbolic.parser import make_symbols
 from grader.oracles.values import format_pair
@@ -78,23 +87,50 @@ def equivalent(
     deadline = time.monotonic() + timeout
     symbols = make_symbols(variables)
     student, reference = _on(student, symbols), _on(reference, symbols)
+    agreed = [0]
+    # mpmath's global precision is SymPy's to change, inside evalf; an interruption there must
+    # not leave it changed for the next answer.
+    precision = mpmath.mp.prec
+    try:
+        with CpuLimit(timeout):
+            decided = _numeric(student, reference, symbols, seed, deadline, call, agreed, timeout)
+    except OutOfTime:
+        decided = _timeout(call, timeout, agreed[0])
+    finally:
+        mpmath.mp.prec = precision
+    if decided is not None:
+        return decided
+    if agreed[0] >= MIN_POINTS:
+        return Equivalence(Outcome.EQUAL, True, "", agreed[0])
+    return _symbolic(student - reference, deadline, call=call, timeout=timeout, agreed=agreed[0])
+
+
+def _numeric(
+    student: sympy.Expr,
+    reference: sympy.Expr,
+    symbols: dict[str, sympy.Symbol],
+    seed: int,
+    deadline: float,
+    call: str,
+    agreed: list[int],
+    timeout: float,
+) -> Equivalence | None:
+    """Steps 1 and 2 of the rule: a counterexample or a timeout, else None with `agreed[0]`
+    counting the points where both sides agree (kept there should the CPU limit interrupt)."""
     rng = np.random.default_rng(seed)
-    agreed = 0
     for draw in range(MAX_DRAWS):
-        if agreed >= POINTS:
+        if agreed[0] >= POINTS:
             break
         if time.monotonic() >= deadline:
-            return _timeout(call, timeout, agreed)
+            return _timeout(call, timeout, agreed[0])
         point = _draw(rng, symbols, positive=draw % 2 == 1)
         got, want = value_at(student, point), value_at(reference, point)
         if got is None or want is None:
             continue
         if abs(got - want) > ATOL + RTOL * max(abs(got), abs(want)):
-            return _counterexample(call, point, got, want, agreed)
-        agreed += 1
-    if agreed >= MIN_POINTS:
-        return Equivalence(Outcome.EQUAL, True, "", agreed)
-    return _symbolic(student - reference, deadline, call=call, timeout=timeout, agreed=agreed)
+            return _counterexample(call, point, got, want, agreed[0])
+        agreed[0] += 1
+    return None
 
 
 def _symbolic(
@@ -105,17 +141,37 @@ def _symbolic(
         return Equivalence(Outcome.EQUAL, True, "", agreed)
     # both steps may expand powers of sums, whose terms grow combinatorially with the exponent
     ops, small = sympy.count_ops(difference), _small_powers(difference)
-    steps = [(sympy.expand, small and ops <= MAX_EXPAND_OPS)]
-    steps.append((sympy.simplify, small and ops <= MAX_SIMPLIFY_OPS))
-    for step, affordable in steps:
-        if not affordable:
-            continue
+    steps: list[Callable[[sympy.Expr], sympy.Expr]] = []
+    if small and ops <= MAX_EXPAND_OPS:
+        steps.append(sympy.expand)
+    if small and ops <= MAX_SIMPLIFY_OPS:
+        steps.append(sympy.simplify)
+    if not steps:
+        return _undecided(call, agreed, "the difference could not be simplified to 0")
+    if can_fork():
+        reached = in_child(
+            lambda: _reduce(difference, steps, math.inf) is True, deadline - time.monotonic()
+        )
+    else:
+        reached = _reduce(difference, steps, deadline)
+    if reached is None:
+        return _timeout(call, timeout, agreed)
+    if reached:
+        return Equivalence(Outcome.EQUAL, True, "", agreed)
+    return _undecided(call, agreed, "the difference could not be simplified to 0")
+
+
+def _reduce(
+    difference: sympy.Expr, steps: list[Callable[[sympy.Expr], sympy.Expr]], deadline: float
+) -> bool | None:
+    """Whether the steps, in order, bring the difference to 0; None if the clock ran out first."""
+    for step in steps:
         if time.monotonic() >= deadline:
-            return _timeout(call, timeout, agreed)
+            return None
         difference = step(difference)
         if difference == 0:
-            return Equivalence(Outcome.EQUAL, True, "", agreed)
-    return _undecided(call, agreed, "the difference could not be simplified to 0")
+            return True
+    return False
 
 
 def _small_powers(expression: sympy.Expr) -> bool:

@@ -5,6 +5,11 @@ tokenized by hand, parsed by recursive descent over a small grammar, and the Sym
 built from the parse with SymPy's constructors. Only numbers, the caller's variables, ``pi``, ``E``
 and a fixed list of functions are names; anything else is an error naming it and its position.
 
+Everything done with the expression afterwards (evaluation at points, simplification) takes time
+that grows with its size, in the trusted grader, so the size is bounded here: at most
+``MAX_LENGTH`` characters (``tokens``), ``MAX_DEPTH`` levels of nesting, ``MAX_NODES`` nodes in
+the tree SymPy built, and exponents and exact numbers small enough to compute.
+
 Grammar (Python's precedence: ``-x**2`` is ``-(x**2)``, ``x**y**z`` is ``x**(y**z)``)::
 
     sum     := product (("+" | "-") product)*
@@ -23,8 +28,13 @@ import sympy
 from grader.oracles.symbolic.tokens import SymbolicParseError, Token, number_value, tokenize
 
 MAX_DEPTH = 50
+# Nodes of the built tree (numbers, names, operations, functions). A derivative in this course
+# has a few dozen even unsimplified; 2000 characters can spell well over a thousand.
+MAX_NODES = 400
 MAX_EXPONENT = 1000
 MAX_NUMBER_BITS = 20_000
+# How much of an unknown name a message repeats.
+MAX_SHOWN_NAME = 30
 
 FUNCTIONS: dict[str, Callable[[sympy.Expr], sympy.Expr]] = {
     "sin": sympy.sin,
@@ -65,7 +75,7 @@ def parse_expression(text: str, variables: Sequence[str]) -> sympy.Expr:
     """The SymPy expression a student wrote in `text`, over the given variables.
 
     Raises `SymbolicParseError` ("could not read your expression: ...") for anything outside the
-    grammar, an unknown name, a division by zero, or input that is too long or too deep.
+    grammar, an unknown name, a division by zero, or input that is too long, too deep or too big.
     """
     if not isinstance(text, str):
         raise TypeError("parse_expression reads a str")
@@ -109,6 +119,12 @@ class _Parser:
         expression = self.sum()
         if self.token.kind != "end":
             raise self.leftover()
+        if _too_many_nodes(expression):
+            raise SymbolicParseError(
+                f"it is too long to be judged (more than {MAX_NODES} numbers, names and "
+                "operations)",
+                hint="write it in a simpler form",
+            )
         if expression.has(*UNDEFINED):
             raise SymbolicParseError("it is undefined (a division by zero or an infinity)")
         return expression
@@ -184,7 +200,8 @@ class _Parser:
             return CONSTANTS[token.text]
         if token.text in FUNCTIONS:
             return self.call(token)
-        raise SymbolicParseError(f"unknown name '{token.text}'", token.position, self.known(token))
+        shown = token.text if len(token.text) <= MAX_SHOWN_NAME else token.text[:27] + "..."
+        raise SymbolicParseError(f"unknown name '{shown}'", token.position, self.known(token))
 
     def call(self, function: Token) -> sympy.Expr:
         if not self.at("("):
@@ -227,6 +244,18 @@ class _Parser:
             return "write E or exp(...) for Euler's number"
         variables = ", ".join(self.symbols) or "no variables"
         return f"use {variables}, pi, E or one of the functions {PUBLIC_FUNCTIONS}"
+
+
+def _too_many_nodes(expression: sympy.Expr) -> bool:
+    """Whether the tree has more than `MAX_NODES` nodes, counted without recursion and stopping
+    as soon as the count is passed."""
+    pending, count = [expression], 0
+    while pending:
+        count += 1
+        if count > MAX_NODES:
+            return True
+        pending.extend(pending.pop().args)
+    return False
 
 
 def _checked_power(base: sympy.Expr, exponent: sympy.Expr, position: int) -> sympy.Expr:
