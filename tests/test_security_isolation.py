@@ -278,3 +278,20 @@ def test_grades_files_are_written_whatever_the_attacks(tmp_path):
     points = {entry["student"]: entry["points"] for entry in grades["submissions"]}
     assert points == {"honest": 8.5, "deep": 0.0, **dict.fromkeys(FORGERIES, 0.0)}
     assert Path(out / "grades.csv").read_text().count("\n") == 2 + len(FORGERIES) + 1
+
+
+def test_a_notebook_of_many_failing_cells_keeps_its_notes_bounded(tmp_path, grade_folder):
+    """Each cell that raised becomes a note; past the cap the rest are not reported, so the
+    notes of one submission cannot grow with the cells it holds."""
+    import nbformat
+
+    from grader.sandbox.answers import MAX_CELL_ERRORS
+
+    cells = [nbformat.v4.new_code_cell(f"raise ValueError('cell {index}')") for index in range(300)]
+    cells.append(nbformat.v4.new_code_cell(reference_source("derivatives")))
+    nbformat.write(nbformat.v4.new_notebook(cells=cells), tmp_path / "noisy.ipynb")
+    (tmp_path / "honest.py").write_text(reference_source("derivatives"))
+    graded = by_student(grade_folder(tmp_path, "derivatives"))
+    assert graded["honest"].points == 8.5
+    assert graded["noisy"].points == 8.5
+    assert len(graded["noisy"].notes) == MAX_CELL_ERRORS

@@ -17,6 +17,9 @@ from typing import Any
 OUTCOMES = frozenset({"value", "missing", "exited", "raised", "unsendable"})
 CALL_EXTRAS = frozenset({"args", "evaluations", "n"})
 MAX_NAMES = 10_000
+# Cells that raised, as a load reports them (the worker keeps the first ones): each becomes a
+# note in grades.json, whose size a tampered worker must not be able to blow up.
+MAX_CELL_ERRORS = 100
 MAX_TEXT = 2_000
 
 
@@ -43,7 +46,7 @@ def load(answer: dict) -> tuple[tuple[str, ...], tuple[dict, ...]]:
     if "functions" not in answer:
         raise MalformedAnswer
     errors = answer.get("errors", [])
-    if type(errors) is not list or len(errors) > MAX_NAMES:
+    if type(errors) is not list or len(errors) > MAX_CELL_ERRORS:
         raise MalformedAnswer
     return _names(answer["functions"]), tuple(_cell_error(error) for error in errors)
 

@@ -165,7 +165,7 @@ def decode(data: bytes, hooks: dict[str, Hook] | None = None) -> Any:
         raise WireError("the message is too large")
     try:
         raw = json.loads(data)
-    except (ValueError, RecursionError) as error:
+    except (ValueError, RecursionError, MemoryError) as error:
         raise WireError("the message is not valid JSON") from error
     return _untag(raw, 0, hooks or {}, [0])
 

@@ -21,6 +21,7 @@ import types
 from typing import Any
 
 from . import wire
+from .answers import MAX_CELL_ERRORS
 from .funcspec import FuncSpec
 
 MAX_MESSAGE_CHARS = 500
@@ -82,7 +83,8 @@ def _load(module: types.ModuleType, cells: list, filename: str, notebook: bool) 
             code = compile(source, name, "exec", dont_inherit=True)
             exec(code, namespace)
         except BaseException as error:
-            errors.append({"cell": index + 1, **_describe_exception(error)})
+            if len(errors) < MAX_CELL_ERRORS:  # the grader reads no more
+                errors.append({"cell": index + 1, **_describe_exception(error)})
             if not notebook:
                 break
     functions = sorted(
