@@ -136,6 +136,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help()
         return 0
     console = Console(stderr=True)
+    if not console.is_terminal:
+        # Piped or logged: a line such as "wrote A and B" stays whole rather than broken at 80.
+        console = Console(stderr=True, soft_wrap=True)
     _skip_iri_format_checks()
     try:
         return getattr(arguments, "run", run_grade)(arguments, console)

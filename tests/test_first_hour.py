@@ -325,6 +325,15 @@ def test_one_submission_is_singular(tmp_path: Path) -> None:
     assert "1 submission, 0 with an error" in run.stdout.splitlines()
 
 
+def test_piped_progress_lines_keep_long_paths_whole(tmp_path: Path) -> None:
+    """The "wrote ..." line goes to the standard error; captured, it is not broken at 80."""
+    out = tmp_path / ("a-rather-long-folder-name-for-the-grades-of-this-class" * 2)
+    run = grader("grade", "examples/submissions/derivatives/alice.py", "--assignment",
+                 "derivatives", "--out", str(out))  # fmt: skip
+    assert run.returncode == 0, run.stderr
+    assert f"wrote {out / 'grades.json'} and {out / 'grades.csv'}" in run.stderr.splitlines()
+
+
 def test_check_lists_the_exercises_of_the_files_own_assignment(tmp_path: Path) -> None:
     work = tmp_path / "derivatives.py"
     shutil.copyfile(REPO / "exercises/derivatives.py", work)
