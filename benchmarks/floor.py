@@ -54,20 +54,24 @@ FULL_SIZE = 10_000
 
 
 def record_plan(course: Course, assignment: Assignment) -> list[bytes]:
-    """The requests the checks send to a worker grading the reference solution, in order."""
+    """The requests the checks send to a worker grading a correct submission, in order."""
     import pytest
 
     from grader.grading import released_preload
     from grader.plugin import GradingPlugin
     from grader.session import check_modules, pytest_arguments
+    from grader.submissions import Submission
 
     preload = released_preload(assignment, "py")  # with no submissions, the plan's template
     plugin = GradingPlugin(course, assignment, [], lambda *_: None, preload=preload)
     with contextlib.redirect_stdout(io.StringIO()):
         pytest.main(pytest_arguments(check_modules(assignment)), plugins=[plugin])
-    if plugin.problems or plugin.plan is None:
+    # Hidden inputs are each student's own: a worker is timed answering one student's calls.
+    student = Submission("student", assignment.solution, "py", assignment.solution.name)
+    plan = plugin.plan_for(student) if not plugin.problems else None
+    if plan is None:
         raise SystemExit(f"{assignment.id}: no plan recorded: {'; '.join(plugin.problems)}")
-    return list(plugin.plan.requests)
+    return list(plan.requests)
 
 
 def write_requests(path: Path, cells: list[str], filename: str, notebook: bool,

@@ -101,6 +101,7 @@ class GradingPlugin:
         # whose inputs are drawn per student), once recorded (`_record_plan`).
         self._segments: list[tuple[bytes, ...] | None] | None = None
         self._shared_plan: CallPlan | None = None
+        self._items: list[pytest.Item] = []
 
     @property
     def plan(self) -> CallPlan | None:
@@ -173,7 +174,7 @@ class GradingPlugin:
         """Grade every submission with every collected check."""
         if session.testsfailed or self.problems:
             return True
-        items = list(session.items)
+        items = self._items = list(session.items)
         self._reference()
         # Everything loaded so far (pytest, the checks, NumPy, SymPy, the reference) lives as long
         # as the session: frozen, the cyclic collector no longer rescans it on each full pass.
@@ -253,6 +254,11 @@ class GradingPlugin:
             None if index in rehearsed and rehearsed[index] != segment else segment
             for index, segment in enumerate(segments)
         ]
+
+    def plan_for(self, submission: Submission) -> CallPlan | None:
+        """Every call a submission of this student is sent ahead, once the session has run
+        (the benchmarks time workers answering it)."""
+        return self._plan_for(submission, self._items)
 
     def _plan_for(self, submission: Submission, items: list[pytest.Item]) -> CallPlan | None:
         """The calls `submission` will be asked, in order: the checks shared by every student
