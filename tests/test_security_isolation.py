@@ -248,7 +248,7 @@ def test_remove_tree_removes_deep_and_wide_trees_and_follows_no_link(tmp_path):
     try:
         for _ in range(5000):  # deeper than the recursion limit, longer than PATH_MAX
             os.mkdir("d", dir_fd=here)
-            os.open("x", os.O_CREAT | os.O_WRONLY, dir_fd=here)
+            os.close(os.open("x", os.O_CREAT | os.O_WRONLY, dir_fd=here))
             below = os.open("d", os.O_RDONLY, dir_fd=here)
             os.close(here)
             here = below
