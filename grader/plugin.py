@@ -12,7 +12,7 @@ import gc
 import hashlib
 import importlib.util
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
@@ -23,9 +23,9 @@ import pytest
 from _pytest.reports import TestReport
 from _pytest.runner import runtestprotocol
 
-from grader.checking import MARKER, CheckFailure
+from grader.checking import MARKER
 from grader.course import Assignment, Course
-from grader.proxy import StudentProxy, cell_of_line, line_number
+from grader.proxy import StudentProxy
 from grader.reference_memo import MemoizedReference
 from grader.rehearsal import ReferenceCaller
 from grader.reports.text import sentence
@@ -33,6 +33,12 @@ from grader.results import CheckResult, ExerciseResult, SubmissionResult
 from grader.sandbox.launcher import SandboxError, Template
 from grader.sandbox.plan import CallPlan
 from grader.sandbox.runner import LoadReport, RunLimits, SubmissionRunner
+from grader.submission_messages import (
+    check_failure_message,
+    describe_cell_error,
+    no_exercise,
+    nothing_to_run,
+)
 from grader.submissions import Submission, SubmissionCode, preload_for
 
 CHECKS_ROOT = Path(__file__).resolve().parent / "checks"
@@ -402,7 +408,7 @@ class GradingPlugin:
         """Start the submission's sandbox and run its code; say why if it could not run."""
         if code.error:
             return None, LoadReport((), ()), code.error, []
-        if nothing := _nothing_to_run(submission, code):  # no sandbox is needed to tell
+        if nothing := nothing_to_run(submission, code):  # no sandbox is needed to tell
             return None, LoadReport((), ()), nothing, []
         limits = self.assignment.limits
         runner = SubmissionRunner(
@@ -420,10 +426,10 @@ class GradingPlugin:
         if load.failure:
             failed = sentence(f"{submission.display}: running your code {load.failure}")
             return runner, load, failed, []
-        notes = [_describe_cell_error(submission, entry, code.cells) for entry in load.errors]
+        notes = [describe_cell_error(submission, entry, code.cells) for entry in load.errors]
         if notes and submission.kind == "py":
             return runner, load, notes[0], []
-        return runner, load, _no_exercise(self.assignment, submission, load), notes
+        return runner, load, no_exercise(self.assignment, submission, load), notes
 
     def _run_check(
         self, item: pytest.Item, items: list[pytest.Item], index: int, spec: CheckSpec
@@ -442,7 +448,7 @@ class GradingPlugin:
             return CheckResult(spec.name, spec.exercise, spec.max_points, spec.max_points, True,
                                spec.hidden, "passed")  # fmt: skip
         return CheckResult(spec.name, spec.exercise, 0.0, spec.max_points, False, spec.hidden,
-                           _student_message(failure))  # fmt: skip
+                           check_failure_message(failure))  # fmt: skip
 
     def _call_directly(self, item: pytest.Function) -> BaseException | None:
         """Run a check that uses only gradkit's own fixtures without pytest's setup and teardown.
@@ -502,76 +508,3 @@ def _is_hidden(item: pytest.Item) -> bool:
 
 def _check_name(item: pytest.Item) -> str:
     return item.name.removeprefix("test_")
-
-
-def _student_message(failure: BaseException) -> str:
-    if isinstance(failure, CheckFailure):
-        return str(failure)
-    if isinstance(failure, AssertionError):
-        return str(failure).split("\n")[0] or "the check's condition did not hold."
-    # A fault in the check itself, not the student's: say so rather than blame the submission.
-    return (
-        f"this check could not judge your answer ({type(failure).__name__}: "
-        f"{str(failure)[:200]}); please tell your instructor."
-    )
-
-
-def _describe_cell_error(submission: Submission, entry: dict, cells: Sequence[str] = ()) -> str:
-    """One sentence on the error that stopped a .py file, or a notebook's cell, from running.
-
-    Python's own text of a SyntaxError ends with its location, "(name.py, line 1)", which the
-    sentence already gives: that suffix is left out, so the location is said once. In a
-    notebook the line may be in another cell (a function the cell called): `cells` tells which.
-    """
-    kind, where = str(entry.get("type") or "an error"), str(entry.get("where") or "")
-    notebook = submission.kind == "ipynb"
-    cell = entry.get("cell") if isinstance(entry.get("cell"), int) else 0
-    compiled = submission.source.name + (f" (cell {cell})" if notebook else "")
-    message = str(entry.get("message") or "").removesuffix(f" ({compiled}, {where})")
-    detail = f" ({message})" if message else ""
-    if kind in _SYNTAX_ERRORS:
-        what = f"a {kind}{' at ' + where if where else ''}{detail}"
-    elif notebook and where:
-        found = cell_of_line(cells, where, running=cell)
-        if found is None:  # the cells' text does not tell: never name a wrong cell
-            line = line_number(where) or 0
-            own = 0 < cell <= len(cells) and line <= len(cells[cell - 1].splitlines())
-            place = "this cell or of a function it called" if own else "a function it called"
-            what = f"it raised {kind}{detail} at {where} of {place}"
-        else:
-            of = "" if found == cell else f" of code cell {found}"
-            what = f"{where}{of} raised {kind}{detail}"
-    else:
-        what = f"{where or 'a line'} raised {kind}{detail}"
-    if notebook:
-        return sentence(f"{submission.display}, code cell {cell}: {what}")
-    joint = " because of " if kind in _SYNTAX_ERRORS else ": "
-    return f"{submission.display} could not be run{joint}{what}; fix it and submit it again."
-
-
-_SYNTAX_ERRORS = frozenset({"SyntaxError", "IndentationError", "TabError"})
-
-
-def _nothing_to_run(submission: Submission, code: SubmissionCode) -> str | None:
-    """The sentence for a submission holding no code at all (empty, or only comments)."""
-    lines = [line.strip() for cell in code.cells for line in cell.splitlines()]
-    if not any(lines):
-        return f"{submission.display} is empty: submit your completed exercises file."
-    if all(not line or line.startswith("#") for line in lines):
-        return (
-            f"{submission.display} holds only comments, no code: submit your completed "
-            "exercises file."
-        )
-    return None
-
-
-def _no_exercise(assignment: Assignment, submission: Submission, load: LoadReport) -> str | None:
-    """The sentence for a submission that ran but defines none of the assignment's exercises
-    (another assignment's file, or the wrong file), said once rather than by every check."""
-    exercises = [exercise.id for exercise in assignment.exercises]
-    if set(exercises) & set(load.functions) or load.errors:
-        return None
-    return (
-        f"{submission.display} defines none of the exercises of {assignment.id} "
-        f"({', '.join(exercises)}): submit your completed {assignment.id} file."
-    )

@@ -36,8 +36,8 @@ COURSE_DATA = "course-data"
 MODULES = (
     "__init__.py", "__main__.py", "py.typed", "checking.py", "course.py", "notebook_source.py",
     "plugin.py", "proxy.py", "reference_memo.py", "rehearsal.py", "replay.py", "results.py",
-    "selfcheck.py", "session.py", "specs.py", "submissions.py", "reports/__init__.py",
-    "reports/text.py",
+    "selfcheck.py", "session.py", "specs.py", "submission_messages.py", "submissions.py",
+    "reports/__init__.py", "reports/text.py",
 )  # fmt: skip
 PACKAGES = ("sandbox", "oracles")  # every module of these, sub-packages included
 CHECKS = ("checks/__init__.py", "checks/helpers.py", "checks/pytest.ini")
