@@ -342,3 +342,27 @@ def test_a_template_asked_for_huge_pages_collapses_its_memory_and_still_serves()
         finally:
             started.close()
     assert huge_kib[True] >= 2 * 1024 and huge_kib[False] == 0, huge_kib
+
+
+def test_workers_are_waited_for_on_descriptors_past_1024(template):
+    """A grader holding many files gets pipes numbered past select()'s limit of 1024: waiting
+    on them still works (a crash and a timeout too), and the descriptors are given back."""
+    import resource
+
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (max(soft, 4096), max(hard, 4096)))
+    held = [os.open(os.devnull, os.O_RDONLY) for _ in range(1100)]
+    try:
+        run = runner(template, seconds_per_call=0.5)
+        assert min(run._worker.pipes.response_r, run._worker.pipes.output_r) > 1024
+        assert run.call("double", [21]).value == 42
+        with pytest.raises(CallTimedOut):
+            run.call("hang")
+        with pytest.raises(WorkerCrashed, match="segmentation fault"):
+            run.call("crash")
+        assert run.call("double", [2]).value == 4
+        run.close()
+    finally:
+        for fd in held:
+            os.close(fd)
+        resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))

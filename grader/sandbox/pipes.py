@@ -11,6 +11,7 @@ grader and a worker waiting for its answers to be read never wait on each other.
 from __future__ import annotations
 
 import contextlib
+import math
 import os
 import select
 import time
@@ -88,15 +89,22 @@ class WorkerPipes:
         remaining = deadline - time.monotonic()
         if remaining <= 0:
             raise WorkerSilent
-        watched = [fd for fd in readable if fd != self.output_r]
+        # poll, not select: select cannot watch a descriptor numbered 1024 or more, which a
+        # grader holding many files (or many workers' pipes) is given.
+        poller = select.poll()
+        for fd in readable:
+            if fd != self.output_r:
+                poller.register(fd, select.POLLIN)
         if self._output_open:
-            watched.append(self.output_r)
-        ready_r, ready_w, _ = select.select(watched, writable, [], remaining)
-        if not ready_r and not ready_w:
+            poller.register(self.output_r, select.POLLIN)
+        for fd in writable:
+            poller.register(fd, select.POLLOUT)
+        ready = {fd for fd, _ in poller.poll(math.ceil(remaining * 1000))}
+        if not ready:
             raise WorkerSilent
-        if self.output_r in ready_r:
+        if self.output_r in ready:
             self._drain_output()
-        return {*ready_r, *ready_w}
+        return ready
 
     def _drain_output(self) -> None:
         chunk = self._read(self.output_r)
