@@ -488,7 +488,8 @@ def check_seed(course_seed: int, check_name: str, student: str | None = None) ->
     same ones again. Public checks' inputs are the same for everyone: students have their code.
     """
     key = f"{course_seed}:{check_name}" + ("" if student is None else f":{student}")
-    digest = hashlib.sha256(key.encode()).digest()
+    # surrogateescape: a student id from a file name that is not UTF-8 keeps its own bytes.
+    digest = hashlib.sha256(key.encode("utf-8", "surrogateescape")).digest()
     return int.from_bytes(digest[:8], "big")
 
 

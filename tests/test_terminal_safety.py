@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -135,3 +136,28 @@ def test_grader_check_escapes_what_it_prints(tmp_path: Path) -> None:
     assert not RAW.findall(run.stdout) and not RAW.findall(run.stderr)
     assert run.stdout.startswith("\\x1b]0;pwned\\x07ev\\x1b[2Jil.py (assignment derivatives)")
     assert "\\x1b]8;;https://evil.example\\x07click" in run.stdout
+
+
+def test_file_names_that_are_not_utf8_are_graded_and_written(tmp_path: Path) -> None:
+    """A folder or file name holding bytes that are not UTF-8 (Python keeps them as surrogates)
+    is graded like any other, shown with those bytes escaped, and written into grades.json and
+    grades.csv, twice (the second run merges into the first's grades)."""
+    folder = tmp_path / "submissions"
+    folder.mkdir()
+    correct = reference_source("derivatives")
+    (folder / "honest.py").write_text(correct)
+    student_folder = os.fsdecode(os.fsencode(str(folder)) + b"/ca\x9brol")
+    os.mkdir(student_folder)
+    Path(student_folder, "derivatives.py").write_text(correct)
+    Path(os.fsdecode(os.fsencode(str(folder)) + b"/d\xffn.py")).write_text(correct)
+    out = tmp_path / "out"
+    for _ in range(2):
+        run = grader("grade", str(folder), "--assignment", "derivatives", "--out", str(out))
+        assert run.returncode == 0, run.stderr
+        assert "Traceback" not in run.stderr
+    grades = json.loads((out / "grades.json").read_bytes().decode("utf-8"))
+    points = {entry["student"]: entry["points"] for entry in grades["submissions"]}
+    assert points == {"honest": 8.5, "ca\udc9brol": 8.5, "d\udcffn": 8.5}
+    rows = (out / "grades.csv").read_bytes().decode("utf-8")
+    assert "ca\\x9brol," in rows and "d\\xffn," in rows
+    assert "ca\\x9brol" in run.stdout

@@ -26,7 +26,11 @@ CSV_NAME = "grades.csv"
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 # json.dumps escapes C0 but leaves DEL, C1 and the bidirectional controls raw, which a terminal
 # showing the file (`cat grades.json`) would obey; as \u escapes the data stays exactly the same.
-_RAW_IN_JSON = re.compile("[\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+# So do lone surrogates: a file name that is not UTF-8 (Python keeps its bytes as surrogates),
+# which could not be written as UTF-8 at all and would lose the whole run's grades.
+_RAW_IN_JSON = re.compile(
+    "[\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
+)
 PRACTICE = "practice"
 
 

@@ -16,7 +16,10 @@ import re
 # C0 (including tab, newline and carriage return), DEL and C1: what unicodedata calls "Cc".
 # Then the line and paragraph separators, and the bidirectional marks, embeddings, overrides and
 # isolates, which make text display in another order than it is read ("Trojan source").
-_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+# Last, lone surrogates: the bytes of a file name that is not UTF-8, shown as those bytes.
+_UNPRINTABLE = re.compile(
+    "[\x00-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
+)
 _NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 _SENTENCE_ENDS = (".", "!", "?", "…")
 
@@ -59,4 +62,6 @@ def _escape(match: re.Match[str]) -> str:
     if character in _NAMED:
         return _NAMED[character]
     code = ord(character)
+    if 0xDC80 <= code <= 0xDCFF:  # a byte that was not UTF-8, as os.fsdecode keeps it
+        code -= 0xDC00
     return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
