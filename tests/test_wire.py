@@ -172,3 +172,13 @@ def test_vector_funcspec_checks_its_input_shape():
     assert spec([2.0, 3.0]) == 6.0
     with pytest.raises(ValueError, match=r"shape \(2,\)"):
         spec(np.zeros((2, 1)))
+
+
+def test_lone_surrogates_from_the_other_side_become_replacement_characters():
+    """JSON can carry a lone surrogate (a student's message or label), which no UTF-8 file or
+    database accepts: decoded, it is U+FFFD, and every other character is kept."""
+    sent = {"message": "caf\u00e9 \udc9b and \ud800", "labels": ["ok", "\udfff"]}
+    assert wire.decode(wire.encode(sent)) == {
+        "message": "caf\u00e9 \ufffd and \ufffd",
+        "labels": ["ok", "\ufffd"],
+    }

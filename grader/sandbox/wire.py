@@ -16,6 +16,7 @@ import io
 import json
 import math
 import os
+import re
 import struct
 from collections.abc import Callable
 from typing import Any
@@ -30,6 +31,7 @@ MAX_STR = 1_000_000  # a whole submission file travels as one string
 NUMERIC_KINDS = "biufc"
 
 _HEADER = struct.Struct("!I")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 class WireError(Exception):
@@ -182,6 +184,10 @@ def _untag(value: Any, depth: int, hooks: dict[str, Hook], count: list[int]) -> 
     if kind is str:
         if len(value) > MAX_STR:
             raise WireError("a string in the value is too long")
+        if not value.isascii() and _SURROGATE.search(value):
+            # JSON carries lone surrogates, which no UTF-8 file or database takes: a message
+            # holding one would stop the writing of grades, the gradebook or a notebook.
+            return _SURROGATE.sub("\ufffd", value)
         return value
     if kind is list:
         return [_untag(item, depth + 1, hooks, count) for item in value]
