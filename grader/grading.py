@@ -37,6 +37,8 @@ STOPPED_ON_IT = (
     "grade it again to retry."
 )
 STOPPED = "grading stopped before this submission was graded; grade it again."
+# Rounds of new sessions in a row that may report nothing before the rest is given up.
+MAX_IDLE_ROUNDS = 3
 
 
 class GradingError(RuntimeError):
@@ -173,19 +175,21 @@ def grade(
         collect(sessions)
         # A session process that ended early (a fault of the grading process itself, which no
         # submission should be able to cause) stopped at the first submission it had not
-        # reported: that one gets the reason, the rest are graded again in new sessions, for
-        # as long as those make progress.
+        # reported: that one gets the reason, the rest are graded again in new sessions. Rounds
+        # that grade nothing at all (the machine, not a submission) end it after a few.
         stopped = [session for session in sessions if session.pending]
+        idle_rounds = 0
         while stopped:
             lose([next(iter(session.pending.values())) for session in stopped], STOPPED_ON_IT)
             rest = [submission for session in stopped for submission in
                     list(session.pending.values())[1:]]  # fmt: skip
+            if rest and idle_rounds == MAX_IDLE_ROUNDS:
+                lose(rest, STOPPED)
+                break
             if not rest:
                 break
             sessions = start(rest)
-            if collect(sessions) == 0:
-                lose([s for session in sessions for s in session.pending.values()], STOPPED)
-                break
+            idle_rounds = 0 if collect(sessions) else idle_rounds + 1
             stopped = [session for session in sessions if session.pending]
     layers = set.intersection(*layer_sets) if layer_sets else set()
     return GradingResult(

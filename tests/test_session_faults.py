@@ -34,22 +34,29 @@ def test_a_killed_session_costs_only_the_submission_it_was_grading(tmp_path):
     folder = tmp_path / "submissions"
     folder.mkdir()
     correct = reference_source("descent")
-    students = [f"student{index:02d}" for index in range(16)]
+    students = [f"student{index:02d}" for index in range(24)]
     for student in students:
         (folder / f"{student}.py").write_text(correct)
     course = load_course(REPO / "course.toml")
     assignment = course.assignment("descent")
     killed: list[int] = []
+    rounds: list[int] = []
 
     def kill_the_sessions(_result) -> None:
-        if not killed:  # at the first result, while both sessions have more to grade
-            for pid in _session_processes():
+        # At the first result, while both sessions have more to grade, and again at the first
+        # result of the sessions that took over, so that the rest is graded by a third round.
+        if len(rounds) == 2:
+            return
+        fresh = [pid for pid in _session_processes() if pid not in killed]
+        if fresh:
+            for pid in fresh:
                 os.kill(pid, signal.SIGKILL)
-                killed.append(pid)
+            killed.extend(fresh)
+            rounds.append(len(fresh))
 
     result = grade(course, assignment, discover(folder, "descent"), jobs=2,
                    on_result=kill_the_sessions)  # fmt: skip
-    assert killed
+    assert len(rounds) == 2
     graded = {submission.student: submission for submission in result.submissions}
     assert sorted(graded) == students
     stopped = [s for s in result.submissions if s.error == STOPPED_ON_IT]
