@@ -104,7 +104,7 @@ class GradingPlugin:
         self._reference_module: Any = None
         self._templates: dict[tuple[str, ...], Template] = {}
         # Per check, in order, the requests it sends a submission that passes (None for a check
-        # whose inputs are drawn per student), once recorded (`_record_plan`).
+        # whose requests differ from student to student), once recorded (`_record_plan`).
         self._segments: list[tuple[bytes, ...] | None] | None = None
         self._shared_plan: CallPlan | None = None
         self._items: list[pytest.Item] = []
@@ -366,7 +366,8 @@ class GradingPlugin:
     ) -> tuple[SubmissionResult, tuple[str, ...]]:
         """Grade one submission; `record`, when given, receives every call request it is sent
         and, for each check, where in that list its requests start."""
-        plan = self._plan_for(submission, items) if record is None else None
+        # A file that cannot be read is not run: nothing to plan for it.
+        plan = self._plan_for(submission, items) if record is None and not code.error else None
         requests, starts = record if record is not None else (None, None)
         runner, load, error, notes = self._open(template, submission, code, plan, requests)
         # A submission that never reached a worker says nothing about the isolation level.
