@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from grader.course import Assignment, Course, CourseError, load_course
+from grader.course.config import Assignment, Course, CourseError, load_course
 
 REPO = Path(__file__).resolve().parent.parent
 

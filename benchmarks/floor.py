@@ -48,7 +48,7 @@ from typing import TYPE_CHECKING
 from grader.sandbox import wire
 
 if TYPE_CHECKING:
-    from grader.course import Assignment, Course
+    from grader.course.config import Assignment, Course
 
 FULL_SIZE = 10_000
 
@@ -57,15 +57,15 @@ def record_plan(course: Course, assignment: Assignment) -> list[bytes]:
     """The requests the checks send to a worker grading a correct submission, in order."""
     import pytest
 
-    from grader.grading import released_preload
-    from grader.plugin import GradingPlugin
-    from grader.session import check_modules, pytest_arguments
-    from grader.submissions import Submission
+    from grader.grading.run import released_preload
+    from grader.grading.plugin import GradingPlugin
+    from grader.grading.session import check_modules, pytest_arguments
+    from grader.course.submissions import Submission
 
     preload = released_preload(assignment, "py")  # with no submissions, the plan's template
     plugin = GradingPlugin(course, assignment, [], lambda *_: None, preload=preload)
     with contextlib.redirect_stdout(io.StringIO()):
-        pytest.main(pytest_arguments(check_modules(assignment)), plugins=[plugin])
+        pytest.main(pytest_arguments(check_modules(assignment), course.root), plugins=[plugin])
     # Hidden inputs are each student's own: a worker is timed answering one student's calls.
     student = Submission("student", assignment.solution, "py", assignment.solution.name)
     plan = plugin.plan_for(student) if not plugin.problems else None
@@ -196,8 +196,8 @@ def main() -> None:
     solution, and print the floors next to the engine."""
     from course_options import add_assignments_option, chosen_assignments
 
-    from grader.submissions import SubmissionCode, preload_for
-    from grader.worked_example import PLOT_CODE
+    from grader.course.submissions import SubmissionCode, preload_for
+    from grader.course.worked_example import PLOT_CODE
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--count", type=int, default=1000)
@@ -252,8 +252,8 @@ def row(kind: str, timed: dict, bare: dict, count: int, planned: int) -> str:
 def engine(course: Course, assignment: Assignment, count: int, jobs: int) -> tuple[float, str]:
     """Grade `count // 4` and `count` copies of the reference solution with the real engine; the
     wall seconds each further submission adds, and a line saying so."""
-    from grader.grading import grade
-    from grader.submissions import discover
+    from grader.grading.run import grade
+    from grader.course.submissions import discover
 
     source = assignment.solution.read_text(encoding="utf-8")
     timed = []

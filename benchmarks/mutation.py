@@ -30,10 +30,10 @@ from pathlib import Path
 
 from mutants import Mutant, mutate_source
 
-from grader.course import Assignment, Course, CourseError, load_course
-from grader.grading import GradingError, grade
-from grader.results import SubmissionResult
-from grader.submissions import discover
+from grader.course.config import Assignment, Course, CourseError, load_course
+from grader.grading.run import GradingError, grade
+from grader.grading.results import SubmissionResult
+from grader.course.submissions import discover
 
 REPO = Path(__file__).resolve().parent.parent
 REFERENCE_ID = "reference"

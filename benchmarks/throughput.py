@@ -17,9 +17,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from grader.course import load_course
-from grader.grading import grade
-from grader.submissions import discover
+from grader.course.config import load_course
+from grader.grading.run import grade
+from grader.course.submissions import discover
 
 REPO = Path(__file__).resolve().parent.parent
 

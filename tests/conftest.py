@@ -6,21 +6,24 @@ import re
 import shutil
 from collections.abc import Callable
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
-from grader.course import load_course
-from grader.grading import grade
-from grader.results import GradingResult
-from grader.submissions import discover
+from grader.course.check_files import import_check_file
+from grader.course.config import load_course
+from grader.course.submissions import discover
+from grader.grading.results import GradingResult
+from grader.grading.run import grade
 
 REPO = Path(__file__).resolve().parent.parent
 
 
 def copy_course(destination: Path, **limits: float) -> Path:
-    """Copy course.toml, exercises/ and solutions/ to `destination`, overriding default limits."""
+    """Copy course.toml, exercises/, solutions/ and checks/ to `destination`, overriding default
+    limits."""
     destination.mkdir(parents=True, exist_ok=True)
-    for folder in ("exercises", "solutions"):
+    for folder in ("exercises", "solutions", "checks"):
         shutil.copytree(REPO / folder, destination / folder)
     text = (REPO / "course.toml").read_text()
     for key, value in limits.items():
@@ -28,6 +31,12 @@ def copy_course(destination: Path, **limits: float) -> Path:
         assert count == 1, key
     (destination / "course.toml").write_text(text)
     return destination / "course.toml"
+
+
+def check_file(assignment: str, kind: str) -> ModuleType:
+    """A check file of the bundled course (`kind`: public, hidden or known), imported the way
+    the engine imports it."""
+    return import_check_file(REPO / "checks" / assignment / f"{kind}.py")
 
 
 def reference_source(assignment: str) -> str:

@@ -23,7 +23,7 @@ import pytest
 from conftest import REPO
 from nbgrader.api import Gradebook
 
-from grader.course import load_course
+from grader.course.config import load_course
 from grader.nbgrader.build import checks_grade_id
 
 ASSIGNMENT = "derivatives"

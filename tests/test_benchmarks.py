@@ -11,8 +11,8 @@ import sys
 import pytest
 from conftest import REPO
 
-from grader.course import load_course
-from grader.session import check_modules
+from grader.course.config import load_course
+from grader.grading.session import check_modules
 
 
 def test_scale_prints_cores_one_row_per_size_and_the_growth_between_sizes():

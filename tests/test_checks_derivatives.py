@@ -7,17 +7,13 @@ inputs, every known wrong formula gives another answer, so that each can be caug
 from __future__ import annotations
 
 import itertools
-import warnings
 
 import numpy as np
 import pytest
+from conftest import check_file
 
-from grader.checks.known import derivatives as known
-
-with warnings.catch_warnings():
-    # the check marker is registered in grading sessions only (grader/checks/pytest.ini)
-    warnings.simplefilter("ignore", pytest.PytestUnknownMarkWarning)
-    from grader.checks.hidden import derivatives as hidden
+known = check_file("derivatives", "known")
+hidden = check_file("derivatives", "hidden")
 
 
 # --- the inputs separate the known wrong formulas --------------------------------------------

@@ -7,21 +7,19 @@ inputs, every known wrong formula gives another answer, so that each can be caug
 from __future__ import annotations
 
 import itertools
-import warnings
 from pathlib import Path
 
 import numpy as np
 import pytest
+from conftest import check_file
 
-from grader.checks.known import gradients as known
-from grader.course import load_course
-from grader.plugin import check_seed
-from grader.specs import exact_hessian, vector_function
+from grader.authoring.functions import exact_hessian, vector_function
+from grader.course.config import load_course
+from grader.grading.plugin import check_seed
 
-with warnings.catch_warnings():
-    # the check marker is registered in grading sessions only (grader/checks/pytest.ini)
-    warnings.simplefilter("ignore", pytest.PytestUnknownMarkWarning)
-    from grader.checks.hidden import gradients as hidden
+known = check_file("gradients", "known")
+hidden = check_file("gradients", "hidden")
+
 
 REPO = Path(__file__).resolve().parent.parent
 COURSE = load_course(REPO / "course.toml")

@@ -105,7 +105,7 @@ def test_missing_isolation_layer_is_recorded_and_warned_once(tmp_path):
 EXIT_FAST = """
 import gc, runpy, sys
 from importlib.metadata import entry_points
-from grader.cli import console_main
+from grader.cli.main import console_main
 
 (script,) = entry_points(group="console_scripts", name="grader")
 frozen_before = gc.get_freeze_count()

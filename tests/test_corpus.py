@@ -14,8 +14,8 @@ import ast
 import pytest
 from conftest import CORPUS_ROOT, REPO
 
-from grader.course import load_course
-from grader.results import SubmissionResult
+from grader.course.config import load_course
+from grader.grading.results import SubmissionResult
 
 COURSE = load_course(REPO / "course.toml")
 ASSIGNMENTS = [assignment.id for assignment in COURSE.assignments]

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from grader.course import (
+from grader.course.config import (
     Course,
     CourseError,
     Exercise,

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from grader.course import Assignment, load_course, module_functions
+from grader.course.config import Assignment, load_course, module_functions
 
 REPO = Path(__file__).resolve().parent.parent
 ASSIGNMENTS = load_course(REPO / "course.toml").assignments

@@ -1,4 +1,4 @@
-"""Grading sessions started before their submissions are known (`grader.grading.EarlySessions`).
+"""Grading sessions started before their submissions are known (`grader.grading.run.EarlySessions`).
 
 `grader grade --nbgrader` starts them before importing nbgrader, so that they and their templates
 start while it reads the course directory. They must grade exactly as sessions started with their
@@ -12,11 +12,11 @@ from pathlib import Path
 import pytest
 from conftest import REPO, by_student
 
-from grader.course import load_course
-from grader.grading import EarlySessions, grade, released_preload
-from grader.notebooks import build_notebook, notebook_text
-from grader.plugin import GradingPlugin
-from grader.submissions import discover, preload_for, submission_at
+from grader.course.config import load_course
+from grader.course.submissions import discover, preload_for, submission_at
+from grader.grading.plugin import GradingPlugin
+from grader.grading.run import EarlySessions, grade, released_preload
+from grader.student.notebooks import build_notebook, notebook_text
 
 COURSE = load_course(REPO / "course.toml")
 

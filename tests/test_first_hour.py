@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from conftest import REPO, copy_course, reference_source
 
-from grader.proxy import NOT_RUN
+from grader.grading.proxy import NOT_RUN
 
 # The reference, but derivative doubles an array in place: every check passes but the one that
 # the argument is left alone, worth 2 of derivative's 11 shares: 9/11 = 0.818182 points.

@@ -11,7 +11,7 @@ from types import ModuleType
 
 import pytest
 
-from grader.course import load_course
+from grader.course.config import load_course
 
 REPO = Path(__file__).resolve().parent.parent
 

@@ -26,10 +26,10 @@ from nbgrader_course import (
     solution_cells,
 )
 
+from grader.grading.results import SubmissionResult
 from grader.nbgrader.build import checks_grade_id
 from grader.nbgrader.coursedir import open_course_directory
 from grader.nbgrader.gradebook import GradebookWriter, GradedStudent
-from grader.results import SubmissionResult
 
 pytestmark = pytest.mark.slow
 
@@ -266,9 +266,9 @@ def test_gradebook_commits_as_it_goes(course_dirs, tmp_path):
 def test_source_notebooks_grade_to_full_marks(assignment, tmp_path):
     """Every source notebook, run as a submission (solution cells as built: the reference body
     with the helpers and imports it needs inside the function), earns every point."""
-    from grader.grading import grade
+    from grader.course.submissions import discover
+    from grader.grading.run import grade
     from grader.nbgrader.build import build_course_directory
-    from grader.submissions import discover
 
     build_course_directory(COURSE, tmp_path)
     notebook = tmp_path / "source" / assignment / f"{assignment}.ipynb"

@@ -10,8 +10,13 @@ import nbformat
 import pytest
 from conftest import REPO
 
-from grader.course import load_course
-from grader.notebooks import build_notebook, docstring_markdown, notebook_text, write_notebooks
+from grader.course.config import load_course
+from grader.student.notebooks import (
+    build_notebook,
+    docstring_markdown,
+    notebook_text,
+    write_notebooks,
+)
 
 COURSE = load_course(REPO / "course.toml")
 

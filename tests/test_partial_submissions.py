@@ -12,9 +12,9 @@ import ast
 import pytest
 from conftest import REPO, by_student
 
-from grader.course import load_course
-from grader.grading import grade
-from grader.submissions import discover
+from grader.course.config import load_course
+from grader.course.submissions import discover
+from grader.grading.run import grade
 
 
 def _without(source: str, dropped: set[str]) -> str:

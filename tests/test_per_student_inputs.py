@@ -1,6 +1,6 @@
 """Hidden inputs drawn per student still catch every mistake, whoever the student is.
 
-Each student's hidden checks draw inputs of their own (`grader.plugin.check_seed`), so a check
+Each student's hidden checks draw inputs of their own (`grader.grading.plugin.check_seed`), so a check
 that catches a mistake only on lucky draws would let it through for some students. The corpus
 mistakes whose detection depends on the drawn values are graded here under many names.
 """
@@ -12,9 +12,9 @@ import shutil
 import pytest
 from conftest import CORPUS_ROOT, REPO
 
-from grader.course import load_course
-from grader.grading import grade
-from grader.submissions import discover
+from grader.course.config import load_course
+from grader.course.submissions import discover
+from grader.grading.run import grade
 
 NAMES = [f"learner{index:02d}" for index in range(12)]
 # (assignment, corpus file, the exercise it breaks)

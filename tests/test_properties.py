@@ -1,7 +1,7 @@
 """Property tests: the reference solutions pass the oracles the checks use, for random inputs.
 
 Functions come from a small grammar (sums and products of sin, cos and exp of affine terms and
-low powers), written as the expressions checks give `grader.specs`; points and steps are random.
+low powers), written as the expressions checks give `grader.authoring.functions`; points and steps are random.
 The reference's finite differences must pass `check_fd` against the exact derivatives with the
 oracle's own tolerance (truncation plus rounding, from sampled smoothness bounds), list and int
 inputs must give what float arrays give, the symbolic oracle must accept the reference's
@@ -25,10 +25,7 @@ import sympy
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from grader.oracles.compare import check_array, check_number
-from grader.oracles.finite_difference import Smoothness, check_fd, smoothness
-from grader.oracles.symbolic import check_symbolic, parse_expression
-from grader.specs import (
+from grader.authoring.functions import (
     SymbolicFunction,
     exact_derivative,
     exact_gradient,
@@ -36,6 +33,9 @@ from grader.specs import (
     scalar_function,
     vector_function,
 )
+from grader.oracles.compare import check_array, check_number
+from grader.oracles.finite_difference import Smoothness, check_fd, smoothness
+from grader.oracles.symbolic import check_symbolic, parse_expression
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -6,8 +6,8 @@ import types
 
 import numpy as np
 
-from grader import reference_memo
-from grader.reference_memo import MemoizedReference, remembered
+from grader.grading import reference_memo
+from grader.grading.reference_memo import MemoizedReference, remembered
 
 
 def counting_module() -> tuple[types.ModuleType, list]:

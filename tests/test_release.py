@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 from conftest import REPO, reference_source
 
-from grader.course import load_course
-from grader.replay import public_seed
+from grader.course.config import load_course
+from grader.student.replay import public_seed
 
 COURSE = load_course(REPO / "course.toml")
 GIVEN = {name for assignment in COURSE.assignments for name in assignment.given}
@@ -92,11 +92,13 @@ def test_bundle_layout(bundle):
     for assignment in COURSE.assignments:
         assert f"exercises/{assignment.id}.py" in names
         assert f"notebooks/{assignment.id}.ipynb" in names
-        assert f"grader/checks/public/{assignment.id}.py" in names
+        assert f"grader/course-data/checks/{assignment.id}/public.py" in names
         assert f"grader/course-data/replay/{assignment.id}.json" in names
-    assert {"README.md", "pyproject.toml", "grader/cli.py", "grader/selfcheck.py"} <= names
+    assert {"README.md", "pyproject.toml", "grader/cli/main.py", "grader/student/selfcheck.py",
+            "grader/authoring/__init__.py"} <= names  # fmt: skip
     assert not [name for name in names if "hidden" in name or "solution" in name]
-    assert "grader/grading.py" not in names  # only what `grader check` needs
+    assert "grader/grading/run.py" not in names  # only what `grader check` needs
+    assert not [name for name in names if "known" in name]  # no wrong formulas
     for assignment in COURSE.assignments:  # the stubs, unchanged
         exercise = (bundle / "exercises" / f"{assignment.id}.py").read_bytes()
         assert exercise == assignment.module.read_bytes()

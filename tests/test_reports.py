@@ -7,9 +7,9 @@ from pathlib import Path
 
 from rich.console import Console
 
+from grader.grading.results import CheckResult, ExerciseResult, GradingResult, SubmissionResult
 from grader.reports.grades import format_points, read_grades, write_grades
 from grader.reports.summary import render_summary, summary_table
-from grader.results import CheckResult, ExerciseResult, GradingResult, SubmissionResult
 
 EXERCISES = ("derivative", "tangent_estimate", "symbolic_derivative")
 

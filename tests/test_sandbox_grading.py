@@ -19,9 +19,9 @@ import nbformat
 import pytest
 from conftest import REPO, by_student, reference_source
 
-from grader.course import load_course
-from grader.plugin import HUGE_PAGES_FROM, GradingPlugin
-from grader.submissions import submission_at
+from grader.course.config import load_course
+from grader.course.submissions import submission_at
+from grader.grading.plugin import HUGE_PAGES_FROM, GradingPlugin
 
 OVERRIDES = {
     "segfault": ("derivative", "def derivative(x):\n    import ctypes\n    ctypes.string_at(0)\n"),
@@ -86,8 +86,8 @@ OVERRIDES = {
     "reads_checks": (
         "interpret_sign",
         "def interpret_sign(d, tol=1e-8):\n    import glob, sys\n"
-        "    places = [p + '/grader/checks/hidden/*.py' for p in sys.path]\n"
-        f"    places.append({str(REPO / 'grader' / 'checks' / 'hidden' / '*.py')!r})\n"
+        "    places = [p + '/checks/*/hidden.py' for p in sys.path]\n"
+        f"    places.append({str(REPO / 'checks' / '*' / 'hidden.py')!r})\n"
         "    found = [name for place in places for name in glob.glob(place)]\n"
         "    return open(found[0]).read()[:20]\n",
     ),
@@ -120,9 +120,9 @@ def graded(tmp_path_factory, request):
     """Grade every hostile submission, plus a correct one, in one run of the engine."""
     from conftest import copy_course
 
-    from grader.course import load_course
-    from grader.grading import grade
-    from grader.submissions import discover
+    from grader.course.config import load_course
+    from grader.course.submissions import discover
+    from grader.grading.run import grade
 
     root = tmp_path_factory.mktemp("hostile")
     course_path = copy_course(root / "course", seconds_per_call=1.0, seconds_per_submission=20.0)
@@ -292,9 +292,9 @@ SESSION = """
 import sys
 from importlib.metadata import entry_points
 from pathlib import Path
-from grader.course import load_course
-from grader.session import run_session
-from grader.submissions import submission_at
+from grader.course.config import load_course
+from grader.grading.session import run_session
+from grader.course.submissions import submission_at
 
 course = load_course(Path({course!r}))
 submission = submission_at(Path({submission!r}), "alice")
@@ -320,11 +320,11 @@ def test_grading_session_loads_no_third_party_pytest_plugin():
 AHEAD_OR_NOT = """
 import json, sys
 from pathlib import Path
-from grader.course import load_course
-from grader.plugin import load_module
+from grader.course.config import load_course
+from grader.grading.plugin import load_module
 from grader.sandbox.runner import SubmissionRunner
-from grader.session import run_session
-from grader.submissions import discover
+from grader.grading.session import run_session
+from grader.course.submissions import discover
 
 course = load_course(Path({course!r}))
 assignment = course.assignment({assignment!r})

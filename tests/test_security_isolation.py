@@ -16,10 +16,10 @@ from pathlib import Path
 import pytest
 from conftest import REPO, by_student, reference_source
 
-from grader.course import load_course
-from grader.grading import grade
+from grader.course.config import load_course
+from grader.course.submissions import discover
+from grader.grading.run import grade
 from grader.sandbox.zygote import remove_tree
-from grader.submissions import discover
 
 # Raised from `derivative` with what each attempt gave, so the test can read it in the message.
 PROBE = '''
@@ -261,7 +261,7 @@ def test_remove_tree_removes_deep_and_wide_trees_and_follows_no_link(tmp_path):
 
 def test_grades_files_are_written_whatever_the_attacks(tmp_path):
     """Through the command line: the run finishes with exit 0 and both files, honest full."""
-    from grader.cli import main
+    from grader.cli.main import main
 
     folder = tmp_path / "submissions"
     folder.mkdir()

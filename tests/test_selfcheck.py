@@ -19,10 +19,11 @@ import numpy as np
 import pytest
 from conftest import REPO, by_student, copy_course, reference_source
 
-from grader.course import load_course
-from grader.notebooks import build_notebook, notebook_text
-from grader.plugin import load_module
-from grader.replay import (
+from grader.authoring.functions import scalar_function
+from grader.course.config import load_course
+from grader.grading.plugin import load_module
+from grader.student.notebooks import build_notebook, notebook_text
+from grader.student.replay import (
     RecordingReference,
     ReplayingReference,
     ReplayMissing,
@@ -31,8 +32,7 @@ from grader.replay import (
     public_seed,
     record,
 )
-from grader.selfcheck import check, check_paths
-from grader.specs import scalar_function
+from grader.student.selfcheck import check, check_paths
 
 COURSE = load_course(REPO / "course.toml")
 EXAMPLES = REPO / "examples" / "submissions"

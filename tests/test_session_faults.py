@@ -8,9 +8,9 @@ from pathlib import Path
 
 from conftest import REPO, reference_source
 
-from grader.course import load_course
-from grader.grading import STOPPED_ON_IT, grade
-from grader.submissions import discover
+from grader.course.config import load_course
+from grader.course.submissions import discover
+from grader.grading.run import STOPPED_ON_IT, grade
 
 
 def _session_processes() -> list[int]:
@@ -25,7 +25,7 @@ def _session_processes() -> list[int]:
         except OSError:
             continue
         parent = next(line for line in status.splitlines() if line.startswith("PPid:"))
-        if int(parent.split()[1]) == os.getpid() and b"grader.session" in command:
+        if int(parent.split()[1]) == os.getpid() and b"grader.grading.session" in command:
             found.append(int(entry.name))
     return found
 

@@ -22,8 +22,8 @@ import pytest
 from conftest import REPO
 from nbgrader_course import NOTEBOOK, full_marks, scores
 
+from grader.course.submissions import SubmissionCode, discover
 from grader.nbgrader.coursedir import read_timestamp
-from grader.submissions import SubmissionCode, discover
 
 ASSIGNMENT = "derivatives"
 SOLUTION = REPO / "solutions" / f"{ASSIGNMENT}.py"

@@ -13,8 +13,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from grader.notebook_source import CELL_MARK, MARK, SELF_CHECK_MARK, neutralise
-from grader.submissions import (
+from grader.course.notebook_source import CELL_MARK, MARK, SELF_CHECK_MARK, neutralise
+from grader.course.submissions import (
     MAX_NOTEBOOK_BYTES,
     MAX_SOURCE_BYTES,
     Submission,
@@ -400,19 +400,19 @@ def test_neutralised_notebook_cells_parse(tmp_path: Path) -> None:
 
 def test_self_check_statements_become_pass_and_the_rest_of_the_cell_stays(tmp_path: Path) -> None:
     """gradkit's self-check cells import `grader`, which the sandbox lacks: they must not run."""
-    self_check = '# Self-check\nfrom grader.selfcheck import check\ncheck("derivative", "d.ipynb")'
-    mixed = 'from grader.selfcheck import check\ncheck(\n    "derivative",\n)\n' + CODE
+    self_check = '# Self-check\nfrom grader.student.selfcheck import check\ncheck("derivative", "d.ipynb")'
+    mixed = 'from grader.student.selfcheck import check\ncheck(\n    "derivative",\n)\n' + CODE
     write_notebook(tmp_path / "erin.ipynb", CODE, self_check, mixed, "check(derivative)")
     (erin,) = found_in(tmp_path)
     assert erin.cells[0] == CODE
     assert erin.cells[1].split("\n") == [
         "# Self-check",
-        f"pass  # {SELF_CHECK_MARK} from grader.selfcheck import check",
+        f"pass  # {SELF_CHECK_MARK} from grader.student.selfcheck import check",
         f'pass  # {SELF_CHECK_MARK} check("derivative", "d.ipynb")',
     ]
     lines = erin.cells[2].split("\n")
     assert lines[:4] == [
-        f"pass  # {SELF_CHECK_MARK} from grader.selfcheck import check",
+        f"pass  # {SELF_CHECK_MARK} from grader.student.selfcheck import check",
         f"pass  # {SELF_CHECK_MARK} check(",
         '#     "derivative",',
         "# )",

@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 from conftest import REPO, reference_source
 
-from grader.notebook_source import (
+from grader.course.notebook_source import (
     MAX_JSON_DEPTH,
     MAX_NESTING,
     TOO_DEEP_MESSAGE,
@@ -125,7 +125,7 @@ def attackers() -> dict[str, str]:
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     """One `grader grade` run over the honest submission and every attacker."""
-    from grader.cli import main
+    from grader.cli.main import main
 
     root = tmp_path_factory.mktemp("bounds")
     folder = root / "submissions"

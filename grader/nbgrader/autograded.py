@@ -19,9 +19,9 @@ from nbformat import NotebookNode
 from grader.nbgrader.build import CHECKS_SUFFIX, without_hidden_tests
 from grader.nbgrader.coursedir import MAX_TIMESTAMP_BYTES, TIMESTAMP_FILE
 from grader.nbgrader.feedback import feedback_text
-from grader.notebook_source import json_too_deep
-from grader.results import SubmissionResult
-from grader.submissions import (
+from grader.course.notebook_source import json_too_deep
+from grader.grading.results import SubmissionResult
+from grader.course.submissions import (
     MAX_NOTEBOOK_BYTES,
     RefusedFile,
     Submission,

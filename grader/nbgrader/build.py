@@ -24,9 +24,9 @@ from pathlib import Path
 import nbformat
 from nbformat import NotebookNode
 
-from grader.course import Assignment, Course
+from grader.course.config import Assignment, Course
 from grader.nbgrader.solution import bound_names, solution_cell_source
-from grader.notebooks import build_notebook, notebook_name, notebook_text
+from grader.student.notebooks import build_notebook, notebook_name, notebook_text
 
 BEGIN_HIDDEN = "### BEGIN HIDDEN TESTS"
 END_HIDDEN = "### END HIDDEN TESTS"
@@ -117,7 +117,7 @@ def test_cell_source(course: Course, assignment: Assignment, exercise: str) -> s
         [
             f"# Checks of {exercise}: save the notebook (Ctrl+S), then run this cell. It runs the",
             "# public checks on the notebook as last saved, in a sandbox, the way grading will.",
-            "from grader.selfcheck import check",
+            "from grader.student.selfcheck import check",
             "",
             BEGIN_HIDDEN,
             "# Grading: every public and hidden check, in the sandbox; the value is the points.",

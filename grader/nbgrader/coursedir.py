@@ -5,7 +5,7 @@ The settings come from the directory's `nbgrader_config.py` through traitlets an
 configured for `grader grade --nbgrader` too. Submissions are nbgrader's layout:
 `submitted/<student>/<assignment>/<notebook>.ipynb`, with `timestamp.txt` beside the notebook.
 Below `submitted/` everything is the students': files there are read only through
-`grader.submissions.read_below`, which refuses symbolic links and anything but regular files.
+`grader.course.submissions.read_below`, which refuses symbolic links and anything but regular files.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from nbgrader.utils import parse_utc
 from traitlets.config import Config
 from traitlets.config.loader import ConfigFileNotFound, PyFileConfigLoader
 
-from grader.submissions import RefusedFile, read_below
+from grader.course.submissions import RefusedFile, read_below
 
 CONFIG_FILE = "nbgrader_config.py"
 TIMESTAMP_FILE = "timestamp.txt"

@@ -7,7 +7,7 @@ writes into the gradebook. Check names and messages only, never a check's source
 
 from __future__ import annotations
 
-from grader.results import ExerciseResult
+from grader.grading.results import ExerciseResult
 
 
 def feedback_text(outcome: ExerciseResult) -> str:

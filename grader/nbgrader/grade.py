@@ -17,14 +17,14 @@ from pathlib import Path
 
 import nbformat
 
-from grader.course import Assignment, Course
-from grader.grading import EarlySessions, grade
+from grader.course.config import Assignment, Course
+from grader.grading.run import EarlySessions, grade
 from grader.nbgrader.autograded import test_cells, write_autograded
 from grader.nbgrader.coursedir import CourseDirectoryError, open_course_directory
 from grader.nbgrader.gradebook import GradebookWriter, GradedStudent, check_gradebook
-from grader.notebooks import notebook_name
-from grader.results import GradingResult, SubmissionResult
-from grader.submissions import Submission, submission_at
+from grader.student.notebooks import notebook_name
+from grader.grading.results import GradingResult, SubmissionResult
+from grader.course.submissions import Submission, submission_at
 
 
 @dataclass(frozen=True)

@@ -37,11 +37,11 @@ from nbgrader.utils import parse_utc
 from sqlalchemy.exc import SAWarning
 from sqlalchemy.orm import selectinload
 
-from grader.course import Assignment
+from grader.course.config import Assignment
 from grader.nbgrader.build import checks_grade_id
 from grader.nbgrader.coursedir import NbgraderCourse, StudentFolder
 from grader.nbgrader.feedback import feedback_text
-from grader.results import SubmissionResult
+from grader.grading.results import SubmissionResult
 
 
 class GradebookError(Exception):

@@ -23,7 +23,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from grader.nbgrader.feedback import feedback_text
-from grader.results import SubmissionResult
+from grader.grading.results import SubmissionResult
 
 _graded: dict[tuple[str, str, str], SubmissionResult] = {}
 
@@ -48,9 +48,9 @@ def grading_check(course_file: str, assignment_id: str) -> Callable[[str, str], 
 
 def graded_notebook(course_file: str, assignment_id: str, notebook: Path) -> SubmissionResult | str:
     """The grading of `notebook` (cached by content), or a sentence saying why there is none."""
-    from grader.course import CourseError, load_course
-    from grader.grading import GradingError, grade
-    from grader.submissions import submission_at
+    from grader.course.config import CourseError, load_course
+    from grader.grading.run import GradingError, grade
+    from grader.course.submissions import submission_at
 
     try:
         data = notebook.read_bytes()

@@ -15,7 +15,7 @@ import ast
 import textwrap
 from pathlib import Path
 
-from grader.notebooks import statement_source
+from grader.student.notebooks import statement_source
 
 BEGIN = "### BEGIN SOLUTION"
 END = "### END SOLUTION"

@@ -1,7 +1,7 @@
 """Writes one assignment's grades as grades.json (the full record) and grades.csv (a row each).
 
 grades.json is `GradingResult.as_dict()` as it is, so its keys and nesting are the contract of
-`grader.results`; grades.csv is the table an instructor opens in a spreadsheet. Both are written
+`grader.grading.results`; grades.csv is the table an instructor opens in a spreadsheet. Both are written
 the same way byte for byte for the same result, so re-grading shows up in a diff only where a
 grade changed.
 """
@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from grader.reports.text import format_points, plural, printable
-from grader.results import ExerciseResult, GradingResult, SubmissionResult
+from grader.grading.results import ExerciseResult, GradingResult, SubmissionResult
 
 JSON_NAME = "grades.json"
 CSV_NAME = "grades.csv"

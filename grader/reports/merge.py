@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from grader.reports.text import plural, points, printable
-from grader.results import GradingResult, SubmissionResult
+from grader.grading.results import GradingResult, SubmissionResult
 
 
 class MergeError(Exception):

@@ -17,7 +17,7 @@ from rich.table import Table
 from rich.text import Text
 
 from grader.reports.text import format_points, plural, printable
-from grader.results import ExerciseResult, GradingResult, SubmissionResult
+from grader.grading.results import ExerciseResult, GradingResult, SubmissionResult
 
 FULL, PARTIAL, NONE, PRACTICE = "█", "▄", "▁", "○"
 ERROR_WIDTH = 60

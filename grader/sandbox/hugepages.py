@@ -11,7 +11,7 @@ loaded), and 1,000 derivatives submissions took 8-12% less time.
 
 Collapsing takes time once (about 0.2 s for the 60 MiB of a template with SymPy and matplotlib),
 so the grader asks for it only when a template will fork many workers, or when the template
-starts while the grader is busy with other work anyway (`grader.grading.EarlySessions`). Where
+starts while the grader is busy with other work anyway (`grader.grading.run.EarlySessions`). Where
 the kernel cannot do it (before Linux 6.1, or with transparent huge pages off), nothing changes.
 """
 

@@ -27,7 +27,7 @@ from .funcspec import FuncSpec
 MAX_MESSAGE_CHARS = 500
 MAX_NAME_CHARS = 200  # no exercise has a longer name; longer ones are left out of the list
 # True in a worker serving a submission: a notebook's own `check(...)` cell, run while the
-# notebook is graded, then stays silent (see `grader.selfcheck.check`).
+# notebook is graded, then stays silent (see `grader.student.selfcheck.check`).
 SERVING = False
 
 

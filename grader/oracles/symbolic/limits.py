@@ -7,7 +7,7 @@ mechanisms really stop the work, each where it is safe:
 - `CpuLimit(seconds)`: a one-shot timer on this process's CPU time (`ITIMER_VIRTUAL`, signal
   SIGVTALRM) whose handler raises `OutOfTime` in the code running at that moment. Python runs
   signal handlers only in the main thread, which is where checks run: a grading session calls
-  `pytest.main` in its main thread (`grader.session`), and the plugin calls each check from
+  `pytest.main` in its main thread (`grader.grading.session`), and the plugin calls each check from
   there. It guards only code that an exception leaves nothing half-done in: the numeric
   evaluation, pure functions over a private mpmath context. `OutOfTime` derives from
   BaseException, so that no `except Exception` in a library swallows it. CPU time rather than

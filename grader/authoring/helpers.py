@@ -1,0 +1,184 @@
+"""Shared steps of checks: call the student and the reference alike, then judge with an oracle.
+
+`wrong` maps the name of a known misconception (as the student should read it, e.g. "the factor 2
+forgotten") to the wrong formula, called with the same arguments; when an answer fails and matches
+one, the message names it, otherwise it names a plain relation (a sign flip, a factor, a transpose).
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+import numpy as np
+
+from grader.grading.marker import fail, require
+from grader.oracles.compare import Verdict, check_array, check_label, check_number, check_tuple
+from grader.oracles.misconceptions import with_hint
+from grader.oracles.symbolic import check_symbolic
+from grader.grading.proxy import StudentProxy
+from grader.grading.reference_memo import remembered
+
+Wrong = Mapping[str, Callable[..., Any]]
+# How a wrong formula says it has no value on some arguments (an int-only mistake given a float,
+# a division by zero): it cannot be the student's mistake there.
+NO_VALUE_HERE = (ArithmeticError, ValueError, TypeError, IndexError)
+
+
+def same_number(student: StudentProxy, reference: Any, function: str, *args: Any,
+                rtol: float = 1e-8, atol: float = 1e-12, wrong: Wrong | None = None,
+                **kwargs: Any) -> float:  # fmt: skip
+    """The student's number must match the reference's (anchored on the reference)."""
+    got = getattr(student, function)(*args, **kwargs)
+    expected = getattr(reference, function)(*args, **kwargs)
+    verdict = check_number(got, expected, call=student.last_call, rtol=rtol, atol=atol)
+    require(explain(verdict, got, expected, wrong, args, kwargs))
+    return got
+
+
+def same_array(student: StudentProxy, reference: Any, function: str, *args: Any,
+               rtol: float = 1e-8, atol: float = 1e-12, wrong: Wrong | None = None,
+               **kwargs: Any) -> np.ndarray:  # fmt: skip
+    """The student's array must have the reference's type, shape and values."""
+    got = getattr(student, function)(*args, **kwargs)
+    expected = getattr(reference, function)(*args, **kwargs)
+    verdict = check_array(got, expected, call=student.last_call, rtol=rtol, atol=atol)
+    require(explain(verdict, got, expected, wrong, args, kwargs))
+    return got
+
+
+def explain(verdict: Verdict, got: Any, expected: Any, wrong: Wrong | None, args: Sequence[Any],
+            kwargs: Mapping[str, Any]) -> Verdict:  # fmt: skip
+    """A failing verdict with the misconception it matches (or the relation it shows) appended."""
+    if verdict.ok:
+        return verdict
+    return with_hint(verdict, got, expected, wrong_values(wrong, args, kwargs))
+
+
+def wrong_values(wrong: Wrong | None, args: Sequence[Any], kwargs: Mapping[str, Any]) -> dict:
+    """Each wrong formula's value on these arguments, leaving out those with none here.
+
+    Values are remembered (`grader.grading.reference_memo.remembered`): every submission that fails a
+    check fails it on the same inputs, so each formula is worked out once per input.
+    """
+    values = {}
+    for name, formula in (wrong or {}).items():
+        try:
+            values[name] = remembered(formula)(*args, **kwargs)
+        except NO_VALUE_HERE:
+            continue
+    return values
+
+
+def same_expression(student: StudentProxy, reference: Any, expression: str,
+                    variable: str = "x", *, seed: int) -> str:  # fmt: skip
+    """`symbolic_derivative`: the student's string must be equivalent to the reference's."""
+    args = (expression, variable) if variable != "x" else (expression,)
+    got = student.symbolic_derivative(*args)
+    expected = reference.symbolic_derivative(*args)
+    if isinstance(got, str):
+        require(_symbolic_verdict(got, expected, variable, str(student.last_call), seed))
+    else:
+        require(check_symbolic(got, expected, [variable], call=student.last_call, seed=seed))
+    return got
+
+
+@functools.lru_cache(maxsize=4096)
+def _symbolic_verdict(got: str, expected: str, variable: str, call: str, seed: int) -> Verdict:
+    """Symbolic equivalence is costly and students' answers repeat: judge each string once."""
+    outcome = check_symbolic(got, expected, [variable], call=call, seed=seed)
+    return Verdict(outcome.ok, outcome.message)
+
+
+def same_label(student: StudentProxy, reference: Any, function: str, *args: Any,
+               vocabulary: tuple[str, ...], **kwargs: Any) -> str:  # fmt: skip
+    """The student's label must be the reference's, from the exercise's vocabulary."""
+    got = getattr(student, function)(*args, **kwargs)
+    expected = getattr(reference, function)(*args, **kwargs)
+    require(check_label(got, expected, call=student.last_call, vocabulary=vocabulary))
+    return got
+
+
+def same_pair(student: StudentProxy, reference: Any, function: str, *args: Any,
+              **kwargs: Any) -> tuple:  # fmt: skip
+    """A tuple of two arrays, each like the reference's."""
+    got = getattr(student, function)(*args, **kwargs)
+    call = student.last_call
+    expected = getattr(reference, function)(*args, **kwargs)
+    require(check_tuple(got, 2, call=call))
+    for position, (part, want) in enumerate(zip(got, expected, strict=True)):
+        verdict = check_array(part, want, call=f"{call}[{position}]")
+        require(verdict)
+    return got
+
+
+def unchanged_arguments(student: StudentProxy, function: str, *args: Any,
+                        reference: Any = None) -> None:  # fmt: skip
+    """Calling the function must leave its array arguments as they were, and, when `reference` is
+    given, return the reference's answer: not touching the input earns nothing on its own."""
+    result = getattr(student, function).with_args(*args)
+    call = student.last_call
+    for position, (before, after) in enumerate(zip(args, result.args_after or (), strict=False)):
+        if isinstance(before, (np.ndarray, list)) and not np.array_equal(
+            np.asarray(before), np.asarray(after)
+        ):
+            fail(f"{call} changed its argument number {position + 1} in place; "
+                 "compute a new array instead of updating the one you were given.")  # fmt: skip
+    if reference is not None:
+        expected = getattr(reference, function)(*args)
+        require(same_value(result.value, expected, call))
+
+
+def same_value(got: Any, expected: Any, call: str) -> Verdict:
+    """The oracle that fits the reference's answer: a number, or an array (of any nesting)."""
+    if isinstance(expected, (int, float, np.integer, np.floating)):
+        return check_number(got, float(expected), call=call)
+    return check_array(got, np.asarray(expected), call=call)
+
+
+def same_labels(student: StudentProxy, reference: Any, function: str,
+                cases: Sequence[tuple[tuple, dict]], *, vocabulary: tuple[str, ...],
+                wrong: Wrong | None = None) -> None:  # fmt: skip
+    """A label for each case, given as (positional arguments, keyword arguments).
+
+    A wrong one names every mistake that gives all the answers the student gave: one label alone
+    fits too many mistakes, and where two mistakes agree on every case (d == tol says 'increasing'
+    both for `d >= tol` and for `d > 0`) naming one would be a guess.
+    """
+    answers, failure = [], None
+    for args, kwargs in cases:
+        got = getattr(student, function)(*args, **kwargs)
+        expected = getattr(reference, function)(*args, **kwargs)
+        verdict = check_label(got, expected, call=student.last_call, vocabulary=vocabulary)
+        answers.append(got)
+        if failure is None and not verdict.ok:
+            failure = verdict
+    if failure is None:
+        return
+    matches = [
+        name
+        for name, formula in (wrong or {}).items()
+        if all(
+            remembered(formula)(*args, **kwargs) == got
+            for (args, kwargs), got in zip(cases, answers, strict=True)
+        )
+    ]
+    if matches:
+        fail(f"{failure.message} This looks like {'; or '.join(matches)}.")
+    fail(failure.message)
+
+
+def same_batches(student: StudentProxy, reference: Any, *args: Any) -> None:
+    """`minibatches`: a list of integer arrays equal, batch by batch, to the reference's."""
+    got = student.minibatches(*args)
+    call = student.last_call
+    expected = reference.minibatches(*args)
+    if not isinstance(got, list) or len(got) != len(expected):
+        fail(f"{call} should return a list of {len(expected)} integer arrays.")
+    for position, (batch, want) in enumerate(zip(got, expected, strict=True)):
+        if not isinstance(batch, np.ndarray) or batch.dtype.kind not in "iu":
+            fail(f"{call}: batch {position} should be a numpy array of integers.")
+        if not np.array_equal(batch, want):
+            fail(f"{call}: batch {position} is {batch.tolist()[:10]}, expected {want.tolist()[:10]}"
+                 f" (default_rng(seed).permutation(n_samples) cut in order).")  # fmt: skip

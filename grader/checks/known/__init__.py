@@ -1,1 +1,0 @@
-"""Known wrong formulas and per-assignment helpers of the checks."""

@@ -1,0 +1,519 @@
+"""The pytest plugin that turns one pytest session into the grading of many submissions.
+
+Checks are collected once. `pytest_runtestloop` then runs every check against every submission in
+turn, re-binding the `student` fixture to that submission's sandbox, and records each outcome as a
+`CheckResult` worth its share of the exercise's points. No interpreter starts per submission or
+per check: only the sandbox worker, forked from the preloaded template.
+"""
+
+from __future__ import annotations
+
+import gc
+import hashlib
+import importlib.util
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import numpy as np
+import pytest
+from _pytest.reports import TestReport
+from _pytest.runner import runtestprotocol
+
+from grader.course.check_files import CheckModule
+from grader.grading.marker import MARKER
+from grader.course.config import Assignment, Course
+from grader.grading.proxy import StudentProxy
+from grader.grading.reference_memo import MemoizedReference
+from grader.grading.rehearsal import ReferenceCaller
+from grader.reports.text import sentence
+from grader.grading.results import CheckResult, ExerciseResult, SubmissionResult
+from grader.sandbox.launcher import SandboxError, Template
+from grader.sandbox.plan import CallPlan
+from grader.sandbox.runner import LoadReport, RunLimits, SubmissionRunner
+from grader.grading.messages import (
+    check_failure_message,
+    describe_cell_error,
+    no_exercise,
+    nothing_to_run,
+)
+from grader.course.submissions import Submission, SubmissionCode, preload_for
+
+# Checks asking for nothing but these are run without pytest's per-run fixture machinery.
+DIRECT_FIXTURES = frozenset({"student", "reference", "rng"})
+# From how many submissions a session's templates collapse their memory into huge pages: the
+# collapse costs about 0.2 s once and saves a few ms on each worker (see grader.sandbox.hugepages).
+HUGE_PAGES_FROM = 100
+
+
+@dataclass(frozen=True)
+class CheckSpec:
+    """A collected check: which exercise it grades, what it is worth, whether students see it."""
+
+    name: str
+    exercise: str
+    max_points: float
+    hidden: bool
+    per_student: bool = False  # its inputs are drawn for each student (see `check_seed`)
+
+
+@dataclass
+class _Current:
+    submission: Submission
+    proxy: StudentProxy
+
+
+class GradingPlugin:
+    """Runs the collected checks against each submission and reports each submission's result.
+
+    The plugin takes the list `submissions` over: each entry is set to None once graded, so that
+    a session's memory does not grow with the number of submissions it grades. `submissions` may
+    instead be a function returning that list, called once the checks are ready to run (an early
+    session's share is written while it starts); `preload` then names what its first template
+    preloads, started at once and used to record the plan while the submissions are awaited.
+    """
+
+    def __init__(
+        self,
+        course: Course,
+        assignment: Assignment,
+        submissions: list[Submission | None] | Callable[[], list[Submission | None]],
+        report: Callable[[SubmissionResult, tuple[str, ...]], None],
+        *,
+        use_bubblewrap: bool | None = None,
+        reference_factory: Callable[[Assignment], Any] | None = None,
+        preload: tuple[str, ...] | None = None,
+    ) -> None:
+        self.course = course
+        self.assignment = assignment
+        self._incoming = submissions if callable(submissions) else None
+        self.submissions: list[Submission | None] = [] if callable(submissions) else submissions
+        self.preload = preload
+        self.report = report
+        self.use_bubblewrap = use_bubblewrap
+        self.specs: dict[str, CheckSpec] = {}
+        self.problems: list[str] = []
+        self._current: _Current | None = None
+        self._failures: dict[str, BaseException] = {}
+        # Where the `reference` fixture comes from, when not the solution module itself: the
+        # student release replays recorded answers (grader.student.replay).
+        self.reference_factory = reference_factory
+        self._reference_module: Any = None
+        self._templates: dict[tuple[str, ...], Template] = {}
+        # Per check, in order, the requests it sends a submission that passes (None for a check
+        # whose requests differ from student to student), once recorded (`_record_plan`).
+        self._segments: list[tuple[bytes, ...] | None] | None = None
+        self._shared_plan: CallPlan | None = None
+        self._items: list[pytest.Item] = []
+
+    @property
+    def plan(self) -> CallPlan | None:
+        """The calls every submission is asked, in order, once recorded (`_record_plan`)."""
+        if self._shared_plan is None and self._segments:
+            shared = [request for segment in self._segments if segment for request in segment]
+            self._shared_plan = CallPlan(shared) if shared else None
+        return self._shared_plan
+
+    # --- fixtures -----------------------------------------------------------------------------
+
+    @pytest.fixture
+    def student(self) -> StudentProxy:
+        """The submission being graded; its function calls run in the sandbox."""
+        assert self._current is not None, "checks run only inside grader grade"
+        return self._current.proxy
+
+    @pytest.fixture(scope="session")
+    def reference(self) -> ModuleType:
+        """The trusted reference solution of the assignment."""
+        return self._reference()
+
+    @pytest.fixture
+    def rng(self, request: pytest.FixtureRequest) -> np.random.Generator:
+        """A generator seeded from the course seed, the check's name and, for a hidden check, the
+        student: the same inputs every run, other inputs for every student."""
+        return self._rng(request.node)
+
+    def _rng(self, item: pytest.Item) -> np.random.Generator:
+        spec = self.specs[item.nodeid]
+        student = self._current.submission.student if self._current and spec.per_student else None
+        return np.random.default_rng(check_seed(self.course.seed, item.name, student))
+
+    # --- collection ---------------------------------------------------------------------------
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_pycollect_makemodule(
+        self, module_path: Path, parent: pytest.Collector
+    ) -> pytest.Module:
+        """Every collected file is one of the course's check files: imported the engine's way."""
+        return CheckModule.from_parent(parent, path=module_path)
+
+    @pytest.hookimpl(trylast=True)
+    def pytest_collection_modifyitems(self, items: list[pytest.Item]) -> None:
+        """Give each check its points; order checks by exercise, public before hidden."""
+        order = {exercise.id: index for index, exercise in enumerate(self.assignment.exercises)}
+        marked = []
+        for item in items:
+            marker = item.get_closest_marker(MARKER)
+            exercise = marker.kwargs.get("exercise") if marker else None
+            if exercise not in order:
+                self.problems.append(f"{item.nodeid}: not marked with a known exercise")
+                continue
+            marked.append((item, exercise, marker.kwargs.get("weight", 1.0)))
+        marked.sort(key=lambda entry: (order[entry[1]], _is_hidden(entry[0], self.assignment)))
+        weights: dict[str, float] = {}
+        for _, exercise, weight in marked:
+            weights[exercise] = weights.get(exercise, 0.0) + weight
+        for item, exercise, weight in marked:
+            points = self.assignment.exercise(exercise).points * weight / weights[exercise]
+            hidden = _is_hidden(item, self.assignment)
+            self.specs[item.nodeid] = CheckSpec(
+                _check_name(item), exercise, points, hidden,
+                per_student=hidden and "rng" in getattr(item, "fixturenames", ()),
+            )  # fmt: skip
+        items[:] = [entry[0] for entry in marked]
+
+    def pytest_collectreport(self, report: pytest.CollectReport) -> None:
+        """A check module that cannot be imported is the course's problem: stop and say so."""
+        if report.failed:
+            self.problems.append(f"{report.nodeid}: {report.longreprtext.strip().splitlines()[-1]}")
+
+    # --- running ------------------------------------------------------------------------------
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_runtestloop(self, session: pytest.Session) -> bool:
+        """Grade every submission with every collected check."""
+        if session.testsfailed or self.problems:
+            return True
+        items = self._items = list(session.items)
+        self._reference()
+        # Everything loaded so far (pytest, the checks, NumPy, SymPy, the reference) lives as long
+        # as the session: frozen, the cyclic collector no longer rescans it on each full pass.
+        gc.collect()
+        gc.freeze()
+        try:
+            self._segments = self._record_plan(items)
+            self._take_submissions()
+            for index, submission in enumerate(self.submissions):
+                if submission is None:
+                    continue
+                self.submissions[index] = None
+                code = submission.read()  # read now, so the session never holds more than one
+                self.report(*self._grade_apart(submission, code, items))
+        finally:
+            for template in self._templates.values():
+                template.close()
+        return True
+
+    def _grade_apart(
+        self, submission: Submission, code: SubmissionCode, items: list[pytest.Item]
+    ) -> tuple[SubmissionResult, tuple[str, ...]]:
+        """Grade one submission so that nothing it causes reaches the others.
+
+        A template that stopped (whatever stopped it) is replaced, and the submission is graded
+        once more on the new one; a second stop, or any other failure while grading it, gives
+        this submission 0 with the reason, and the session goes on with the next one.
+        """
+        for attempt in range(2):
+            try:
+                return self._grade(self._template(code), submission, code, items)
+            except SandboxError as error:
+                stopped = self._templates.pop(preload_for(code), None)
+                if stopped is not None:
+                    stopped.close()
+                reason = f"the sandbox stopped twice while grading it ({error})"
+                if attempt == 0:
+                    continue
+            except Exception as error:  # the boundary of one submission: nothing passes it
+                reason = f"grading it failed ({type(error).__name__}); grade it again"
+            break
+        result = SubmissionResult.ungraded(
+            submission.student,
+            str(submission.source),
+            self.assignment.points_by_exercise,
+            f"{submission.source.name}: {reason}.",
+        )
+        return result, ()
+
+    def _record_plan(self, items: list[pytest.Item]) -> list[tuple[bytes, ...] | None] | None:
+        """Per check, the calls it makes into a submission that passes them all, in order.
+
+        The reference solution is graded first, in the sandbox like any submission, and the
+        requests it is sent become the plan that every student's worker is sent ahead (see
+        `grader.sandbox.plan`), but for the checks whose requests are each student's own (None):
+        `_plan_for` rehearses those per student. A check whose inputs are drawn per student
+        may still send everyone the same requests (drawing only to judge): rehearsed for
+        another student, it shows which. Without the solution's source (a student release),
+        calls are simply made one at a time.
+        """
+        solution = self.assignment.solution
+        if self.reference_factory is not None or not solution.is_file():
+            return None
+        template = self._first_template()
+        if template is None:
+            return None
+        reference = Submission("(reference solution)", solution, "py", solution.name)
+        requests: list[bytes] = []
+        starts: list[int] = []
+        self._grade(template, reference, reference.read(), items, (requests, starts))
+        ends = [*starts[1:], len(requests)]
+        segments = [tuple(requests[start:end]) for start, end in zip(starts, ends, strict=True)]
+        another = Submission("(another student)", solution, "py", solution.name)
+        varying = [self.specs[item.nodeid].per_student for item in items]
+        rehearsed = self._rehearse(another, items, varying)
+        return [
+            None if index in rehearsed and rehearsed[index] != segment else segment
+            for index, segment in enumerate(segments)
+        ]
+
+    def plan_for(self, submission: Submission) -> CallPlan | None:
+        """Every call a submission of this student is sent ahead, once the session has run
+        (the benchmarks time workers answering it)."""
+        return self._plan_for(submission, self._items)
+
+    def _plan_for(self, submission: Submission, items: list[pytest.Item]) -> CallPlan | None:
+        """The calls `submission` will be asked, in order: the checks shared by every student
+        recorded once, and its own checks' calls rehearsed now with the reference answering
+        (`grader.grading.rehearsal`): the same requests its hidden checks will send if it passes them."""
+        if self._segments is None or all(segment is not None for segment in self._segments):
+            return self.plan
+        own = self._rehearse(submission, items, [segment is None for segment in self._segments])
+        requests = [
+            request
+            for index, segment in enumerate(self._segments)
+            for request in (own[index] if segment is None else segment)
+        ]
+        return CallPlan(requests) if requests else None
+
+    def _rehearse(
+        self, submission: Submission, items: list[pytest.Item], chosen: list[bool]
+    ) -> dict[int, tuple[bytes, ...]]:
+        """The requests each chosen check sends `submission` if it answers as the reference."""
+        requests: list[bytes] = []
+        functions = (*self.assignment.points_by_exercise, *self.assignment.given)
+        caller = ReferenceCaller(self._reference(), requests)
+        self._current = _Current(submission, StudentProxy(caller, LoadReport(functions, ())))
+        sent: dict[int, tuple[bytes, ...]] = {}
+        try:
+            for index, item in enumerate(items):
+                if chosen[index]:
+                    start = len(requests)
+                    self._run_check(item, items, index, self.specs[item.nodeid])
+                    sent[index] = tuple(requests[start:])
+        finally:
+            self._current = None
+        return sent
+
+    def _take_submissions(self) -> None:
+        """An early session's submissions, once the grader has written them."""
+        if self._incoming is None:
+            return
+        self.submissions, self._incoming = self._incoming(), None
+
+    def pytest_sessionstart(self) -> None:
+        """Start the first template now: it imports while pytest collects.
+
+        Templates for other preloads start when a submission first needs one; finding out which
+        all of them need would mean reading every submission up front.
+        """
+        self._first_template()
+
+    def _first_template(self) -> Template | None:
+        """The template for `preload` when given, else the one the first submission needs."""
+        if self.preload is not None:
+            return self._start_template(self.preload)
+        first = next((submission for submission in self.submissions if submission), None)
+        return None if first is None else self._template(first.read())
+
+    def _template(self, code: SubmissionCode) -> Template:
+        return self._start_template(preload_for(code))
+
+    def _start_template(self, preload: tuple[str, ...]) -> Template:
+        if preload not in self._templates:
+            self._templates[preload] = Template(
+                preload=preload,
+                use_bubblewrap=self.use_bubblewrap,
+                # An early session's first template starts while the grader itself is busy, so
+                # collapsing costs no waiting there, and it serves the long sessions too.
+                huge_pages=self._incoming is not None or len(self.submissions) >= HUGE_PAGES_FROM,
+            )
+        return self._templates[preload]
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo) -> TestReport:
+        """Keep the exception of a failed setup or call, to turn it into the student's message.
+
+        The report made here replaces pytest's own, whose traceback rendering (parsing the check's
+        source for every failure) would cost more than running the check.
+        """
+        failed = call.excinfo is not None
+        if failed and call.when in ("setup", "call"):
+            self._failures.setdefault(item.nodeid, call.excinfo.value)
+        return TestReport(
+            item.nodeid,
+            item.location,
+            {},
+            "failed" if failed else "passed",
+            str(call.excinfo.value) if failed else None,
+            call.when,
+            duration=call.duration,
+            start=call.start,
+            stop=call.stop,
+        )
+
+    def _grade(
+        self,
+        template: Template,
+        submission: Submission,
+        code: SubmissionCode,
+        items: list[pytest.Item],
+        record: tuple[list[bytes], list[int]] | None = None,
+    ) -> tuple[SubmissionResult, tuple[str, ...]]:
+        """Grade one submission; `record`, when given, receives every call request it is sent
+        and, for each check, where in that list its requests start."""
+        # A file that cannot be read is not run: nothing to plan for it.
+        plan = self._plan_for(submission, items) if record is None and not code.error else None
+        requests, starts = record if record is not None else (None, None)
+        runner, load, error, notes = self._open(template, submission, code, plan, requests)
+        # A submission that never reached a worker says nothing about the isolation level.
+        layers = (*template.base_layers, *runner.layers) if runner and runner.layers else ()
+        self._current = _Current(submission, StudentProxy(runner, load, error or ""))
+        checks: dict[str, list[CheckResult]] = {e.id: [] for e in self.assignment.exercises}
+        try:
+            for index, item in enumerate(items):
+                spec = self.specs[item.nodeid]
+                if starts is not None and requests is not None:
+                    starts.append(len(requests))
+                checks[spec.exercise].append(self._run_check(item, items, index, spec))
+        finally:
+            self._current = None
+            if runner is not None:
+                runner.close()
+        exercises = {
+            exercise.id: ExerciseResult(exercise.id, exercise.points, tuple(checks[exercise.id]))
+            for exercise in self.assignment.exercises
+        }
+        result = SubmissionResult(
+            student=submission.student,
+            source=str(submission.source),
+            max_points=self.assignment.max_points,
+            exercises=exercises,
+            error=error,
+            notes=tuple(notes),
+        )
+        return result, layers
+
+    def _open(
+        self,
+        template: Template,
+        submission: Submission,
+        code: SubmissionCode,
+        plan: CallPlan | None,
+        record: list[bytes] | None,
+    ) -> tuple[SubmissionRunner | None, LoadReport, str | None, list[str]]:
+        """Start the submission's sandbox and run its code; say why if it could not run."""
+        if code.error:
+            return None, LoadReport((), ()), code.error, []
+        if nothing := nothing_to_run(submission, code):  # no sandbox is needed to tell
+            return None, LoadReport((), ()), nothing, []
+        limits = self.assignment.limits
+        runner = SubmissionRunner(
+            template,
+            code.cells,
+            submission.source.name,
+            notebook=submission.kind == "ipynb",
+            limits=RunLimits(
+                limits.seconds_per_call, limits.seconds_per_submission, limits.memory_mb
+            ),
+            plan=plan,
+            record=record,
+        )
+        load = runner.load()
+        if load.failure:
+            failed = sentence(f"{submission.display}: running your code {load.failure}")
+            return runner, load, failed, []
+        notes = [describe_cell_error(submission, entry, code.cells) for entry in load.errors]
+        if notes and submission.kind == "py":
+            return runner, load, notes[0], []
+        return runner, load, no_exercise(self.assignment, submission, load), notes
+
+    def _run_check(
+        self, item: pytest.Item, items: list[pytest.Item], index: int, spec: CheckSpec
+    ) -> CheckResult:
+        if isinstance(item, pytest.Function) and set(item.fixturenames) <= DIRECT_FIXTURES | {
+            "request"  # asked for by `rng` itself, which the direct path computes on its own
+        }:
+            failure = self._call_directly(item)
+        else:
+            self._failures.pop(item.nodeid, None)
+            item._initrequest()  # fresh fixtures for this submission: pytest reruns the same item
+            nextitem = items[index + 1] if index + 1 < len(items) else items[0]
+            runtestprotocol(item, log=False, nextitem=nextitem)
+            failure = self._failures.pop(item.nodeid, None)
+        if failure is None:
+            return CheckResult(spec.name, spec.exercise, spec.max_points, spec.max_points, True,
+                               spec.hidden, "passed")  # fmt: skip
+        return CheckResult(spec.name, spec.exercise, 0.0, spec.max_points, False, spec.hidden,
+                           check_failure_message(failure))  # fmt: skip
+
+    def _call_directly(self, item: pytest.Function) -> BaseException | None:
+        """Run a check that uses only gradkit's own fixtures without pytest's setup and teardown.
+
+        What is skipped is pytest's per-run fixture bookkeeping, hook dispatch and report
+        objects, which would cost more than the check itself; the check function is the same.
+        """
+        assert self._current is not None
+        values = {
+            "student": self._current.proxy,
+            "reference": self._reference(),
+            "rng": self._rng(item),
+        }
+        arguments = {name: values[name] for name in item._fixtureinfo.argnames}
+        try:
+            item.obj(**arguments)
+        except Exception as failure:  # every failure of a check is reported, none stops grading
+            return failure
+        return None
+
+    def _reference(self) -> Any:
+        if self._reference_module is None:
+            if self.reference_factory is not None:
+                reference = self.reference_factory(self.assignment)
+            else:
+                name = f"gradkit_reference_{self.assignment.id}"
+                reference = load_module(self.assignment.solution, name)
+            self._reference_module = MemoizedReference(reference)
+        return self._reference_module
+
+
+def check_seed(course_seed: int, check_name: str, student: str | None = None) -> int:
+    """A stable seed for one check (Python's own hash is salted per process; this is not).
+
+    With `student` (hidden checks), each student is asked about inputs of their own, so that
+    answers copied from another student are answers to other questions, and a regrade asks the
+    same ones again. Public checks' inputs are the same for everyone: students have their code.
+    """
+    key = f"{course_seed}:{check_name}" + ("" if student is None else f":{student}")
+    # surrogateescape: a student id from a file name that is not UTF-8 keeps its own bytes.
+    digest = hashlib.sha256(key.encode("utf-8", "surrogateescape")).digest()
+    return int.from_bytes(digest[:8], "big")
+
+
+def load_module(path: Path, name: str) -> ModuleType:
+    """Import a trusted module (a reference solution) from its path."""
+    spec = importlib.util.spec_from_file_location(name, path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def _is_hidden(item: pytest.Item, assignment: Assignment) -> bool:
+    return assignment.hidden_checks is not None and Path(item.path) == assignment.hidden_checks
+
+
+def _check_name(item: pytest.Item) -> str:
+    return item.name.removeprefix("test_")

@@ -1,0 +1,1 @@
+"""The student side: the release bundle, `grader check`, and the assignment notebooks."""
