@@ -17,10 +17,11 @@ from rich.text import Text
 
 from grader import __version__
 from grader.cli.common import USAGE_ERROR, UsageError
-from grader.cli.course import add_course_commands
 from grader.cli.grade import add_grade_command, run_grade
+from grader.cli.init import add_init_command
 from grader.cli.nbgrader import add_nbgrader_command
 from grader.cli.student import add_student_commands
+from grader.cli.validate import add_validate_command
 from grader.reports.text import printable
 
 
@@ -35,7 +36,8 @@ def build_parser() -> argparse.ArgumentParser:
     add_grade_command(commands)
     add_student_commands(commands)
     add_nbgrader_command(commands)
-    add_course_commands(commands)
+    add_init_command(commands)
+    add_validate_command(commands)
     return parser
 
 
