@@ -57,10 +57,10 @@ def record_plan(course: Course, assignment: Assignment) -> list[bytes]:
     """The requests the checks send to a worker grading a correct submission, in order."""
     import pytest
 
-    from grader.grading.run import released_preload
-    from grader.grading.plugin import GradingPlugin
-    from grader.grading.session import check_modules, pytest_arguments
     from grader.course.submissions import Submission
+    from grader.grading.plugin import GradingPlugin
+    from grader.grading.run import released_preload
+    from grader.grading.session import check_modules, pytest_arguments
 
     preload = released_preload(assignment, "py")  # with no submissions, the plan's template
     plugin = GradingPlugin(course, assignment, [], lambda *_: None, preload=preload)
@@ -252,8 +252,8 @@ def row(kind: str, timed: dict, bare: dict, count: int, planned: int) -> str:
 def engine(course: Course, assignment: Assignment, count: int, jobs: int) -> tuple[float, str]:
     """Grade `count // 4` and `count` copies of the reference solution with the real engine; the
     wall seconds each further submission adds, and a line saying so."""
-    from grader.grading.run import grade
     from grader.course.submissions import discover
+    from grader.grading.run import grade
 
     source = assignment.solution.read_text(encoding="utf-8")
     timed = []

@@ -31,9 +31,9 @@ from pathlib import Path
 from mutants import Mutant, mutate_source
 
 from grader.course.config import Assignment, Course, CourseError, load_course
-from grader.grading.run import GradingError, grade
-from grader.grading.results import SubmissionResult
 from grader.course.submissions import discover
+from grader.grading.results import SubmissionResult
+from grader.grading.run import GradingError, grade
 
 REPO = Path(__file__).resolve().parent.parent
 REFERENCE_ID = "reference"

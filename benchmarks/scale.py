@@ -27,8 +27,8 @@ from pathlib import Path
 
 from course_options import add_assignments_option, chosen_assignments
 
-from grader.grading.run import grade
 from grader.course.submissions import discover
+from grader.grading.run import grade
 
 REPO = Path(__file__).resolve().parent.parent
 

@@ -18,8 +18,8 @@ import time
 from pathlib import Path
 
 from grader.course.config import load_course
-from grader.grading.run import grade
 from grader.course.submissions import discover
+from grader.grading.run import grade
 
 REPO = Path(__file__).resolve().parent.parent
 

@@ -1,10 +1,10 @@
 """Property tests: the reference solutions pass the oracles the checks use, for random inputs.
 
 Functions come from a small grammar (sums and products of sin, cos and exp of affine terms and
-low powers), written as the expressions checks give `grader.authoring.functions`; points and steps are random.
-The reference's finite differences must pass `check_fd` against the exact derivatives with the
-oracle's own tolerance (truncation plus rounding, from sampled smoothness bounds), list and int
-inputs must give what float arrays give, the symbolic oracle must accept the reference's
+low powers), written as the expressions checks give `grader.authoring.functions`; points and steps
+are random. The reference's finite differences must pass `check_fd` against the exact derivatives
+with the oracle's own tolerance (truncation plus rounding, from sampled smoothness bounds), list and
+int inputs must give what float arrays give, the symbolic oracle must accept the reference's
 derivative strings, and the labels must follow their definitions. A failure here is either a
 reference that is wrong or an oracle that would fail a correct student.
 

@@ -22,7 +22,7 @@ from grader.grading.run import grade
 from grader.sandbox.zygote import remove_tree
 
 # Raised from `derivative` with what each attempt gave, so the test can read it in the message.
-PROBE = '''
+PROBE = """
 import ctypes, fcntl, os, resource
 _libc = ctypes.CDLL(None, use_errno=True)
 _seen = {}
@@ -52,13 +52,13 @@ _attempt("own_limit", lambda: resource.setrlimit(resource.RLIMIT_CORE, (0, 0)))
 
 def derivative(x):
     raise LookupError(" ".join(f"{name}={_seen[name]}" for name in sorted(_seen)))
-'''
+"""
 DENIED = ("shmget", "semget", "msgget", "mq_open", "memfd", "flock", "lockf", "nice_others",
           "affinity", "scheduler", "prlimit_other")  # fmt: skip
 NOT_PERMITTED = (1, 13)  # EPERM from the filter, EACCES from the file system
 
 # A correct answer published through System V shared memory, and a copier that reads it.
-PUBLISHER = '''
+PUBLISHER = """
 import ctypes
 _libc = ctypes.CDLL(None, use_errno=True)
 _id = _libc.shmget(0x600d, 4096, 0o1666)
@@ -66,8 +66,8 @@ if _id != -1:
     _libc.shmat.restype = ctypes.c_void_p
     _address = _libc.shmat(_id, None, 0)
     ctypes.memmove(_address, b"shared!", 7)
-'''
-COPIER = '''
+"""
+COPIER = """
 import ctypes
 _libc = ctypes.CDLL(None, use_errno=True)
 
@@ -78,14 +78,14 @@ def derivative(x):
     _libc.shmat.restype = ctypes.c_void_p
     assert ctypes.string_at(_libc.shmat(segment, None, 0), 7) == b"shared!"
     return 2.0 * x
-'''
+"""
 
 # Frames written straight onto the worker's answer pipe (fd 4), as student code can.
-FORGE = '''
+FORGE = """
 import os
 def _forge(body):
     os.write(4, len(body).to_bytes(4, "big") + body)
-'''
+"""
 FORGERIES = {
     # The load's answer with a number where the list of functions goes.
     "forges_load": FORGE + '_forge(b\'{"$dict": [["functions", 5]]}\')\n',
@@ -96,31 +96,34 @@ FORGERIES = {
     "forges_length": 'import os\nos.write(4, b"\\xff\\xff\\xff\\xff")\n',
     # Garbage on every descriptor a worker could hold.
     "forges_everywhere": "import os\nfor _fd in range(3, 64):\n    try:\n"
-    "        os.write(_fd, b\"\\x00\\x00\\x00\\x02{}\")\n    except OSError:\n        pass\n",
+    '        os.write(_fd, b"\\x00\\x00\\x00\\x02{}")\n    except OSError:\n        pass\n',
 }
 # An answer to a call forged ahead of the real one (numbered as the next one would be).
-FORGES_CALLS = FORGE + '''
+FORGES_CALLS = (
+    FORGE
+    + """
 def derivative(x):
     _forge(b'{"$dict": [["value", 12345.0], ["evaluations", 0], ["n", 2]]}')
     return 2.0 * x
-'''
+"""
+)
 
-DEEP_SCRATCH = '''
+DEEP_SCRATCH = """
 import os
 for _ in range(4000):
     os.mkdir("d")
     os.chdir("d")
-'''
-WIDE_SCRATCH = '''
+"""
+WIDE_SCRATCH = """
 import os
 for _index in range(20000):
     os.mkdir(f"w{_index}")
-'''
+"""
 # Inputs echoed back in the messages: the same submission as two students.
-ECHO_INPUTS = '''
+ECHO_INPUTS = """
 def derivative(x):
     raise LookupError(f"asked about {x!r}")
-'''
+"""
 
 
 @pytest.fixture(scope="module")

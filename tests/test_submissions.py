@@ -400,7 +400,9 @@ def test_neutralised_notebook_cells_parse(tmp_path: Path) -> None:
 
 def test_self_check_statements_become_pass_and_the_rest_of_the_cell_stays(tmp_path: Path) -> None:
     """gradkit's self-check cells import `grader`, which the sandbox lacks: they must not run."""
-    self_check = '# Self-check\nfrom grader.student.selfcheck import check\ncheck("derivative", "d.ipynb")'
+    self_check = (
+        '# Self-check\nfrom grader.student.selfcheck import check\ncheck("derivative", "d.ipynb")'
+    )
     mixed = 'from grader.student.selfcheck import check\ncheck(\n    "derivative",\n)\n' + CODE
     write_notebook(tmp_path / "erin.ipynb", CODE, self_check, mixed, "check(derivative)")
     (erin,) = found_in(tmp_path)

@@ -39,9 +39,9 @@ from grader.authoring.helpers import (
     unchanged_arguments,
     wrong_values,
 )
-from grader.grading.marker import CheckFailure, check, fail, require
 from grader.authoring.shapes import check_dtype, check_shape
 from grader.authoring.wrong import WrongFormula, wrong_formula, wrong_formulas
+from grader.grading.marker import CheckFailure, check, fail, require
 from grader.grading.proxy import StudentCallFailed, StudentProxy
 from grader.grading.reference_memo import remembered
 from grader.oracles.compare import Verdict, check_array, check_label, check_number, check_tuple
@@ -60,7 +60,7 @@ from grader.oracles.values import is_real_number, unsupported_type_name
 
 Student = StudentProxy  # the type of the `student` fixture, for annotations
 
-__all__ = [
+__all__ = [  # noqa: RUF022 - grouped by use, as docs/authoring.md lists them
     # marking and failing checks
     "check", "fail", "require", "CheckFailure",
     # the student and the functions checks hand to student code

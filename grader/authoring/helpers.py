@@ -14,11 +14,11 @@ from typing import Any
 import numpy as np
 
 from grader.grading.marker import fail, require
+from grader.grading.proxy import StudentProxy
+from grader.grading.reference_memo import remembered
 from grader.oracles.compare import Verdict, check_array, check_label, check_number, check_tuple
 from grader.oracles.misconceptions import with_hint
 from grader.oracles.symbolic import check_symbolic
-from grader.grading.proxy import StudentProxy
-from grader.grading.reference_memo import remembered
 
 Wrong = Mapping[str, Callable[..., Any]]
 # How a wrong formula says it has no value on some arguments (an int-only mistake given a float,
@@ -59,8 +59,8 @@ def explain(verdict: Verdict, got: Any, expected: Any, wrong: Wrong | None, args
 def wrong_values(wrong: Wrong | None, args: Sequence[Any], kwargs: Mapping[str, Any]) -> dict:
     """Each wrong formula's value on these arguments, leaving out those with none here.
 
-    Values are remembered (`grader.grading.reference_memo.remembered`): every submission that fails a
-    check fails it on the same inputs, so each formula is worked out once per input.
+    Values are remembered (`grader.grading.reference_memo.remembered`): every submission that fails
+    a check fails it on the same inputs, so each formula is worked out once per input.
     """
     values = {}
     for name, formula in (wrong or {}).items():

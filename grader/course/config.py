@@ -14,8 +14,15 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - exercised on Python 3.10 only
     import tomli as tomllib
 
-from grader.course.model import COURSE_FILE, Assignment, Course, CourseError, Exercise, Limits
-from grader.course.model import shown
+from grader.course.model import (
+    COURSE_FILE,
+    Assignment,
+    Course,
+    CourseError,
+    Exercise,
+    Limits,
+    shown,
+)
 from grader.course.reader import CourseReader, function_names
 
 __all__ = [

@@ -28,6 +28,9 @@ from itertools import accumulate
 MARK = "gradkit: IPython syntax ignored:"
 SELF_CHECK_MARK = "gradkit: self-check ignored:"
 CELL_MARK = "gradkit: IPython cell magic ignored:"
+# The module a self-check cell imports `check` from: today's, and the one notebooks handed out
+# before the package was regrouped import (their self-check cells are ignored the same way).
+SELF_CHECK_MODULES = frozenset({"grader.student.selfcheck", "grader.selfcheck"})
 
 # Cell magics that run their body as ordinary Python in the notebook's namespace, so the functions
 # a student defines under them exist afterwards; every other cell magic (%%bash, %%timeit,
@@ -106,10 +109,10 @@ def neutralise(cell_source: str) -> str:
 def without_self_checks(cell_source: str) -> str:
     """The cell with each top-level self-check statement replaced by `pass`, one line per line.
 
-    A self-check statement is `from grader.student.selfcheck import ...` or a call `check(...)` whose
-    arguments are all literal strings; everything else in the cell, a student's function
-    included, is kept as it is. A cell that names no `check` has none and is not parsed, nor is
-    one nested past `MAX_NESTING`.
+    A self-check statement is `from grader.student.selfcheck import ...` or a call `check(...)`
+    whose arguments are all literal strings; everything else in the cell, a student's function
+    included, is kept as it is. A cell that names no `check` has none and is not parsed, nor is one
+    nested past `MAX_NESTING`.
     """
     if "check" not in cell_source or nesting_bound(cell_source) > MAX_NESTING:
         return cell_source
@@ -282,7 +285,7 @@ def json_too_deep(text: str | bytes, limit: int = MAX_JSON_DEPTH) -> bool:
 
 def _is_self_check(node: ast.stmt) -> bool:
     if isinstance(node, ast.ImportFrom):
-        return node.module == "grader.student.selfcheck"
+        return node.module in SELF_CHECK_MODULES
     if not (isinstance(node, ast.Expr) and isinstance(node.value, ast.Call)):
         return False
     call = node.value

@@ -10,8 +10,8 @@ Layouts, which may be mixed in one folder:
 Finding is separate from reading: `discover` only locates files, and each grading session reads a
 submission (`Submission.read`) just before grading it, so the grader never holds the code of
 10,000 submissions at once. A `.py` file gives one cell, a notebook one cell per code cell with
-IPython syntax neutralised (`grader.course.notebook_source`). A file that cannot be read gives an `error`
-of one sentence for the student, so grading goes on; a mistake in the path itself raises
+IPython syntax neutralised (`grader.course.notebook_source`). A file that cannot be read gives an
+`error` of one sentence for the student, so grading goes on; a mistake in the path itself raises
 `SubmissionsError` for the instructor.
 
 The folder the instructor names is trusted; everything below it is the students'. A submission is

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from grader.grading.marker import CheckFailure
 from grader.course.config import Assignment
+from grader.course.submissions import Submission, SubmissionCode
+from grader.grading.marker import CheckFailure
 from grader.grading.proxy import cell_of_line, line_number
 from grader.reports.text import sentence
 from grader.sandbox.runner import LoadReport
-from grader.course.submissions import Submission, SubmissionCode
 
 
 def check_failure_message(failure: BaseException) -> str:

@@ -24,23 +24,24 @@ from _pytest.reports import TestReport
 from _pytest.runner import runtestprotocol
 
 from grader.course.check_files import CheckModule
-from grader.grading.marker import MARKER
 from grader.course.config import Assignment, Course
-from grader.grading.proxy import StudentProxy
-from grader.grading.reference_memo import MemoizedReference
-from grader.grading.rehearsal import ReferenceCaller
-from grader.reports.text import sentence
-from grader.grading.results import CheckResult, ExerciseResult, SubmissionResult
-from grader.sandbox.launcher import SandboxError, Template
-from grader.sandbox.plan import CallPlan
-from grader.sandbox.runner import LoadReport, RunLimits, SubmissionRunner
+from grader.course.model import shown as _shown
+from grader.course.submissions import Submission, SubmissionCode, preload_for
+from grader.grading.marker import MARKER
 from grader.grading.messages import (
     check_failure_message,
     describe_cell_error,
     no_exercise,
     nothing_to_run,
 )
-from grader.course.submissions import Submission, SubmissionCode, preload_for
+from grader.grading.proxy import StudentProxy
+from grader.grading.reference_memo import MemoizedReference
+from grader.grading.rehearsal import ReferenceCaller
+from grader.grading.results import CheckResult, ExerciseResult, SubmissionResult
+from grader.reports.text import sentence
+from grader.sandbox.launcher import SandboxError, Template
+from grader.sandbox.plan import CallPlan
+from grader.sandbox.runner import LoadReport, RunLimits, SubmissionRunner
 
 # Checks asking for nothing but these are run without pytest's per-run fixture machinery.
 DIRECT_FIXTURES = frozenset({"student", "reference", "rng"})
@@ -155,12 +156,21 @@ class GradingPlugin:
         """Give each check its points; order checks by exercise, public before hidden."""
         order = {exercise.id: index for index, exercise in enumerate(self.assignment.exercises)}
         marked = []
+        first_of: dict[str, pytest.Item] = {}
         for item in items:
             marker = item.get_closest_marker(MARKER)
             exercise = marker.kwargs.get("exercise") if marker else None
             if exercise not in order:
-                self.problems.append(f"{item.nodeid}: not marked with a known exercise")
+                self.problems.append(self._unknown_exercise(item, exercise))
                 continue
+            name = _check_name(item)
+            if name in first_of:
+                self.problems.append(
+                    f"{_where(first_of[name])} and {_where(item)} are both checks named {name}; "
+                    "rename one of them (students read a check by its name)."
+                )
+                continue
+            first_of[name] = item
             marked.append((item, exercise, marker.kwargs.get("weight", 1.0)))
         marked.sort(key=lambda entry: (order[entry[1]], _is_hidden(entry[0], self.assignment)))
         weights: dict[str, float] = {}
@@ -175,10 +185,29 @@ class GradingPlugin:
             )  # fmt: skip
         items[:] = [entry[0] for entry in marked]
 
+    def _unknown_exercise(self, item: pytest.Item, exercise: object) -> str:
+        """The author's mistake of a check tied to no exercise of this assignment, in words."""
+        table = f"[assignments.{self.assignment.id}.exercises]"
+        if exercise is None:
+            return (
+                f"{_where(item)}: {item.name} is not marked as a check of any exercise; mark it "
+                '@check("<exercise>") (from grader.authoring), or rename it so that it does not '
+                "start with test_."
+            )
+        return (
+            f"{_where(item)}: {item.name} is a check of {exercise!r}, which "
+            f"{_shown(self.course.path)} does not list under {table}; fix the exercise name, or "
+            "add the exercise there."
+        )
+
     def pytest_collectreport(self, report: pytest.CollectReport) -> None:
         """A check module that cannot be imported is the course's problem: stop and say so."""
         if report.failed:
-            self.problems.append(f"{report.nodeid}: {report.longreprtext.strip().splitlines()[-1]}")
+            # A check file's own error (grader.course.check_files) names its file and line.
+            lines = report.longreprtext.strip().splitlines() or ["could not be collected"]
+            self.problems.append(
+                lines[-1] if "imports." in lines[-1] else f"{report.nodeid}: {lines[-1]}"
+            )
 
     # --- running ------------------------------------------------------------------------------
 
@@ -276,7 +305,8 @@ class GradingPlugin:
     def _plan_for(self, submission: Submission, items: list[pytest.Item]) -> CallPlan | None:
         """The calls `submission` will be asked, in order: the checks shared by every student
         recorded once, and its own checks' calls rehearsed now with the reference answering
-        (`grader.grading.rehearsal`): the same requests its hidden checks will send if it passes them."""
+        (`grader.grading.rehearsal`): the same requests its hidden checks will send if it passes
+        them."""
         if self._segments is None or all(segment is not None for segment in self._segments):
             return self.plan
         own = self._rehearse(submission, items, [segment is None for segment in self._segments])
@@ -513,6 +543,12 @@ def load_module(path: Path, name: str) -> ModuleType:
 
 def _is_hidden(item: pytest.Item, assignment: Assignment) -> bool:
     return assignment.hidden_checks is not None and Path(item.path) == assignment.hidden_checks
+
+
+def _where(item: pytest.Item) -> str:
+    """A check's file and line, as an author would look for it."""
+    line = item.location[1]
+    return f"{_shown(Path(item.path))}, line {line + 1}" if line is not None else _shown(item.path)
 
 
 def _check_name(item: pytest.Item) -> str:

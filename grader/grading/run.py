@@ -1,9 +1,9 @@
 """Grading orchestration: submissions x checks -> results, over `jobs` parallel sessions.
 
-The submissions are dealt round-robin to `jobs` session processes (`grader.grading.session`), each running
-one pytest session with its own sandbox template. Results stream back line by line, which drives
-the progress bar; a session that dies costs only the submissions it had not reported, which get
-an error instead of a grade.
+The submissions are dealt round-robin to `jobs` session processes (`grader.grading.session`), each
+running one pytest session with its own sandbox template. Results stream back line by line, which
+drives the progress bar; a session that dies costs only the submissions it had not reported, which
+get an error instead of a grade.
 
 Sessions can also be started before their submissions are known (`EarlySessions`), so that they
 and their templates start while the caller is still finding the submissions.
@@ -24,10 +24,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from grader.course.config import Assignment, Course
-from grader.grading.results import GradingResult, SubmissionResult
-from grader.sandbox.containment import ONE_THREAD
 from grader.course.submissions import Submission, SubmissionCode, preload_for
 from grader.course.worked_example import PLOT_CODE
+from grader.grading.results import GradingResult, SubmissionResult
+from grader.sandbox.containment import ONE_THREAD
 
 ALL_LAYERS = ("bubblewrap", "seccomp", "unprivileged-user", "rlimits")
 

@@ -1,8 +1,8 @@
 """One grading session: a pytest run over a share of the submissions, in its own process.
 
-`grader.grading.run` starts one such process per job slot (`python -m grader.grading.session JOB FD`). Each
-runs pytest once, with `GradingPlugin`, and writes one JSON line per graded submission to the file
-descriptor FD, which the parent reads for progress and results.
+`grader.grading.run` starts one such process per job slot (`python -m grader.grading.session JOB
+FD`). Each runs pytest once, with `GradingPlugin`, and writes one JSON line per graded submission to
+the file descriptor FD, which the parent reads for progress and results.
 """
 
 from __future__ import annotations
@@ -20,9 +20,9 @@ from typing import Any
 import pytest
 
 from grader.course.config import Assignment, Course, load_course
+from grader.course.submissions import Submission
 from grader.grading.plugin import GradingPlugin
 from grader.grading.results import SubmissionResult
-from grader.course.submissions import Submission
 
 # Plugins a grading session has no use for; each one left out is time saved per check.
 DISABLED_PLUGINS = (

@@ -16,11 +16,7 @@ from pathlib import Path, PurePosixPath
 
 from nbformat import NotebookNode
 
-from grader.nbgrader.build import CHECKS_SUFFIX, without_hidden_tests
-from grader.nbgrader.coursedir import MAX_TIMESTAMP_BYTES, TIMESTAMP_FILE
-from grader.nbgrader.feedback import feedback_text
 from grader.course.notebook_source import json_too_deep
-from grader.grading.results import SubmissionResult
 from grader.course.submissions import (
     MAX_NOTEBOOK_BYTES,
     RefusedFile,
@@ -28,6 +24,10 @@ from grader.course.submissions import (
     is_autograder_test,
     read_below,
 )
+from grader.grading.results import SubmissionResult
+from grader.nbgrader.build import CHECKS_SUFFIX, without_hidden_tests
+from grader.nbgrader.coursedir import MAX_TIMESTAMP_BYTES, TIMESTAMP_FILE
+from grader.nbgrader.feedback import feedback_text
 
 
 def test_cells(master: NotebookNode) -> dict[str, dict]:

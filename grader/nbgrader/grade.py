@@ -18,13 +18,13 @@ from pathlib import Path
 import nbformat
 
 from grader.course.config import Assignment, Course
+from grader.course.submissions import Submission, submission_at
+from grader.grading.results import GradingResult, SubmissionResult
 from grader.grading.run import EarlySessions, grade
 from grader.nbgrader.autograded import test_cells, write_autograded
 from grader.nbgrader.coursedir import CourseDirectoryError, open_course_directory
 from grader.nbgrader.gradebook import GradebookWriter, GradedStudent, check_gradebook
 from grader.student.notebooks import notebook_name
-from grader.grading.results import GradingResult, SubmissionResult
-from grader.course.submissions import Submission, submission_at
 
 
 @dataclass(frozen=True)

@@ -38,10 +38,10 @@ from sqlalchemy.exc import SAWarning
 from sqlalchemy.orm import selectinload
 
 from grader.course.config import Assignment
+from grader.grading.results import SubmissionResult
 from grader.nbgrader.build import checks_grade_id
 from grader.nbgrader.coursedir import NbgraderCourse, StudentFolder
 from grader.nbgrader.feedback import feedback_text
-from grader.grading.results import SubmissionResult
 
 
 class GradebookError(Exception):

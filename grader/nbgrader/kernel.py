@@ -22,8 +22,8 @@ import hashlib
 from collections.abc import Callable
 from pathlib import Path
 
-from grader.nbgrader.feedback import feedback_text
 from grader.grading.results import SubmissionResult
+from grader.nbgrader.feedback import feedback_text
 
 _graded: dict[tuple[str, str, str], SubmissionResult] = {}
 
@@ -49,8 +49,8 @@ def grading_check(course_file: str, assignment_id: str) -> Callable[[str, str], 
 def graded_notebook(course_file: str, assignment_id: str, notebook: Path) -> SubmissionResult | str:
     """The grading of `notebook` (cached by content), or a sentence saying why there is none."""
     from grader.course.config import CourseError, load_course
-    from grader.grading.run import GradingError, grade
     from grader.course.submissions import submission_at
+    from grader.grading.run import GradingError, grade
 
     try:
         data = notebook.read_bytes()

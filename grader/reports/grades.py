@@ -1,9 +1,9 @@
 """Writes one assignment's grades as grades.json (the full record) and grades.csv (a row each).
 
 grades.json is `GradingResult.as_dict()` as it is, so its keys and nesting are the contract of
-`grader.grading.results`; grades.csv is the table an instructor opens in a spreadsheet. Both are written
-the same way byte for byte for the same result, so re-grading shows up in a diff only where a
-grade changed.
+`grader.grading.results`; grades.csv is the table an instructor opens in a spreadsheet. Both are
+written the same way byte for byte for the same result, so re-grading shows up in a diff only where
+a grade changed.
 """
 
 from __future__ import annotations
@@ -16,8 +16,8 @@ import re
 from collections.abc import Sequence
 from pathlib import Path
 
-from grader.reports.text import format_points, plural, printable
 from grader.grading.results import ExerciseResult, GradingResult, SubmissionResult
+from grader.reports.text import format_points, plural, printable
 
 JSON_NAME = "grades.json"
 CSV_NAME = "grades.csv"

@@ -15,8 +15,8 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from grader.reports.text import plural, points, printable
 from grader.grading.results import GradingResult, SubmissionResult
+from grader.reports.text import plural, points, printable
 
 
 class MergeError(Exception):

@@ -16,8 +16,8 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from grader.reports.text import format_points, plural, printable
 from grader.grading.results import ExerciseResult, GradingResult, SubmissionResult
+from grader.reports.text import format_points, plural, printable
 
 FULL, PARTIAL, NONE, PRACTICE = "█", "▄", "▁", "○"
 ERROR_WIDTH = 60

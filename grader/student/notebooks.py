@@ -26,8 +26,8 @@ import nbformat
 from nbformat import NotebookNode
 
 from grader.course.config import Assignment, Course
-from grader.reports.outputs import check_output_folder
 from grader.course.worked_example import PLOT_CAPTION, PLOT_CODE
+from grader.reports.outputs import check_output_folder
 
 SELF_CHECK_IMPORT = "from grader.student.selfcheck import check"
 _SECTION = re.compile(r"^([A-Z][A-Za-z ]*):$")

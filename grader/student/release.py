@@ -28,9 +28,9 @@ from pathlib import Path
 
 from grader import __version__
 from grader.course.config import Assignment, Course
+from grader.reports.outputs import OutputError, check_output_folder
 from grader.student.notebooks import write_notebooks
 from grader.student.replay import REPLAY_FOLDER, dump_records, public_seed, record
-from grader.reports.outputs import OutputError, check_output_folder
 
 ENGINE = Path(__file__).resolve().parent.parent  # the grader package
 TEMPLATE = ENGINE / "student" / "release_template"

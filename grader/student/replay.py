@@ -22,8 +22,8 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from grader.grading.marker import describe_call
 from grader.course.config import Assignment, Course
+from grader.grading.marker import describe_call
 from grader.sandbox import wire
 
 FORMAT = 1
@@ -148,9 +148,9 @@ def record(course: Course, assignment: Assignment) -> dict[str, Any]:
     The reference solution also plays the student, so that every check goes all the way through
     and makes every reference call it can make; a check failing there is a course mistake.
     """
+    from grader.course.submissions import submission_at
     from grader.grading.plugin import load_module
     from grader.grading.session import run_session
-    from grader.course.submissions import submission_at
 
     module = load_module(assignment.solution, f"gradkit_recorded_{assignment.id}")
     recorder = RecordingReference(module)

@@ -1,10 +1,10 @@
 """`grader check`, and `check(...)` in a notebook: students run the public checks on their work.
 
-The checks run through the same engine as grading (`grader.grading.session.run_session`, in this process:
-one file does not need parallel sessions), so the student's code runs in the same sandbox and is
-judged by the same oracles. Only the public checks run, with the public seed
-(`grader.student.replay.public_seed`). In the student release the reference solution is replayed from
-recorded answers; in the course repository, where solutions exist, it is the real one.
+The checks run through the same engine as grading (`grader.grading.session.run_session`, in this
+process: one file does not need parallel sessions), so the student's code runs in the same sandbox
+and is judged by the same oracles. Only the public checks run, with the public seed
+(`grader.student.replay.public_seed`). In the student release the reference solution is replayed
+from recorded answers; in the course repository, where solutions exist, it is the real one.
 
 Which course: `--course PATH` when given; else the course data installed with a student release
 (`grader/course-data/`); else the nearest course.toml in the working folder or above it.
@@ -27,10 +27,10 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from grader.course.config import COURSE_FILE, Assignment, Course, CourseError, load_course
-from grader.student.replay import ReplayError, has_records, load_replay, public_course
-from grader.reports.text import plural, printable
-from grader.grading.results import ExerciseResult, SubmissionResult
 from grader.course.submissions import KINDS, Submission, submission_at
+from grader.grading.results import ExerciseResult, SubmissionResult
+from grader.reports.text import plural, printable
+from grader.student.replay import ReplayError, has_records, load_replay, public_course
 
 PACKAGED_COURSE = Path(__file__).resolve().parent.parent / "course-data" / COURSE_FILE
 
@@ -166,7 +166,9 @@ def check_paths(
 
 def check_file(course: Course, path: Path, exercise: str | None = None) -> FileOutcome:
     """Run the public checks of the file's assignment on it; keep `exercise` only, if given."""
-    from grader.grading.session import run_session  # pytest and the sandbox load only when checks run
+    from grader.grading.session import (
+        run_session,  # pytest and the sandbox load only when checks run
+    )
 
     submission = submission_at(path, path.stem)
     assignment = assignment_for(course, submission, exercise)
