@@ -7,7 +7,7 @@ differences, a point where f < 0 < f' for the tangent line, an expression in two
 `symbolic_derivative`). Finite differences are judged against the reference's same formula within
 the method's rounding error (a correct difference at x = 1000 passes), at the contract's default
 step where another step would show, and by their convergence order against the exact
-derivative. The wrong formulas and judges are in `grader.checks.known.derivatives`; the input
+derivative. The wrong formulas and judges are in `known.py`; the input
 draws are functions here so that tests can replay them.
 """
 

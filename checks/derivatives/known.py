@@ -52,6 +52,7 @@ from grader.authoring import (
     require,
     smoothness,
     unsupported_type_name,
+    wrong_formulas,
 )
 
 SIGNS = ("increasing", "decreasing", "stationary")
@@ -496,3 +497,13 @@ def converges(student: StudentProxy, function: str, f: SymbolicFunction, x: floa
         if all(diagnose(got, {name: value}) for got, value in zip(answers, values, strict=True)):
             fail(f"{verdict.message} This looks like {name}.")
     fail(verdict.message + (evaluation_hint(function, 0) if evaluations == 0 else ""))
+
+
+# The named wrong formulas of each exercise, declared for `grader validate`: it grades the
+# reference with the exercise replaced by each one, and asks that a check name it.
+wrong_formulas("derivative", DERIVATIVE_MISTAKES)
+wrong_formulas("tangent_estimate", TANGENT_MISTAKES)
+wrong_formulas("forward_difference", FORWARD_MISTAKES)
+wrong_formulas("central_difference", CENTRAL_MISTAKES)
+wrong_formulas("second_derivative", SECOND_MISTAKES)
+wrong_formulas("interpret_sign", SIGN_MISTAKES)

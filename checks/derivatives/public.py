@@ -2,9 +2,9 @@
 
 The worked examples of the exercise docstrings. Finite differences are judged against the same
 formula at the same step within the method's own rounding error
-(`grader.oracles.finite_difference`). Students receive this module without the rest of
-`grader.checks`, so it imports only what the release holds and names the common mistakes with
-formulas of its own (`grader.checks.known.derivatives` holds the full lists).
+(`check_fd`). Students receive this module without the rest of
+`checks/derivatives/`, so it imports only `grader.authoring` and names the common mistakes with
+formulas of its own (`known.py` holds the full lists).
 """
 
 import functools

@@ -4,7 +4,7 @@ Per exercise: random inputs on which every known wrong formula gives another ans
 rate other than 1, beta other than 0.9, a non-diagonal Hessian, m != d, a short last batch), int
 and list input, no argument changed in place, exact shapes, and the boundaries (r = lr * curvature
 exactly 1 and 2 and just inside, zero steps, batch sizes m and 1). The wrong formulas and judges
-are in `grader.checks.known.descent`; the public checks' cases are covered here on other inputs.
+are in `known.py`; the public checks' cases are covered here on other inputs.
 """
 
 from types import ModuleType

@@ -38,6 +38,7 @@ from grader.authoring import (
     real_array,
     require,
     same_value,
+    wrong_formulas,
     wrong_values,
 )
 from grader.authoring import (
@@ -563,3 +564,15 @@ MOMENTUM_MISTAKES: dict[str, Callable[..., tuple]] = {
         _average,
     "the velocity ignored (plain gradient descent, as if beta were 0)": _no_memory,
 }  # fmt: skip
+
+
+# The named wrong formulas of each exercise, declared for `grader validate`: it grades the
+# reference with the exercise replaced by each one, and asks that a check name it.
+wrong_formulas("descent_step", STEP_MISTAKES)
+wrong_formulas("gradient_descent", TRAJECTORY_MISTAKES)
+wrong_formulas("learning_rate_regime", REGIME_MISTAKES)
+wrong_formulas("max_stable_learning_rate", STABLE_MISTAKES)
+wrong_formulas("mse_gradient", MSE_MISTAKES)
+wrong_formulas("minibatches", MINIBATCH_MISTAKES)
+wrong_formulas("sgd_epoch", SGD_MISTAKES)
+wrong_formulas("momentum_step", MOMENTUM_MISTAKES)

@@ -2,7 +2,7 @@
 
 The worked examples of the exercise docstrings (as lists, the way they are written there), with
 an mse_gradient problem where m, d and the factor 2 all show. Students receive this module without
-the rest of `grader.checks`, so it imports only what the release holds and names the common
+the rest of `checks/descent/`, so it imports only `grader.authoring` and names the common
 mistakes with formulas of its own.
 """
 

@@ -4,7 +4,7 @@ Per exercise: the misconception-revealing inputs (h = 0.1, a non-symmetric A, of
 Hessians, unnormalised directions), a correct central difference near x = 1000, int and list
 input, no argument changed in place, and the boundaries (a zero gradient, eigenvalues within or
 exactly at tol). Finite differences are judged with tolerances from the method's own error; the
-wrong formulas and judges are in `grader.checks.known.gradients`.
+wrong formulas and judges are in `known.py`.
 """
 
 from types import ModuleType

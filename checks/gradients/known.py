@@ -46,6 +46,7 @@ from grader.authoring import (
     fd_tolerance,
     require,
     with_hint,
+    wrong_formulas,
     wrong_values,
 )
 from grader.authoring import (
@@ -720,3 +721,15 @@ def zero_direction_hint(got: Any) -> str:
             "instead of dividing by it."
         )
     return ""
+
+
+# The named wrong formulas of each exercise, declared for `grader validate`: it grades the
+# reference with the exercise replaced by each one, and asks that a check name it.
+wrong_formulas("partial_derivative", PARTIAL_MISTAKES)
+wrong_formulas("gradient", GRADIENT_MISTAKES)
+wrong_formulas("quadratic_gradient", QUADRATIC_MISTAKES)
+wrong_formulas("hessian", HESSIAN_MISTAKES)
+wrong_formulas("directional_derivative", DIRECTIONAL_MISTAKES)
+wrong_formulas("steepest_ascent_direction", ASCENT_MISTAKES)
+wrong_formulas("classify_stationary_point", CLASSIFY_MISTAKES)
+wrong_formulas("gradient_check", CHECK_MISTAKES)

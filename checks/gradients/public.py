@@ -3,7 +3,7 @@
 The worked examples of the exercise docstrings, and a zero gradient. Finite differences are judged
 within their own rounding error (`grader.oracles.finite_difference`), the Hessian against the
 exact one within the error of any second-order central scheme. Students receive this module
-without the rest of `grader.checks`, so it imports only what the release holds.
+without the rest of `checks/gradients/`, so it imports only `grader.authoring`.
 """
 
 import functools
@@ -68,7 +68,7 @@ def axis_bounds(f: SymbolicFunction, x: tuple[float, ...], h: float) -> Smoothne
 
 
 # --- known wrong formulas, named as the student reads them after "This looks like" -----------
-# (grader.checks.known.gradients holds the full lists; students receive this module alone)
+# (known.py holds the full lists; students receive this module alone)
 
 
 def _shifted(f: Callable, x: Any, i: int, h: float, *, ahead: float, behind: float) -> float:
