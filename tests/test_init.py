@@ -57,6 +57,7 @@ def course(made: tuple[Path, subprocess.CompletedProcess]) -> Path:
 
 
 def files_of(folder: Path) -> set[str]:
+    """Every file below `folder`, as a path relative to it."""
     return {path.relative_to(folder).as_posix() for path in folder.rglob("*") if path.is_file()}
 
 
