@@ -22,7 +22,6 @@ from grader.authoring import (
     gradient_field,
     require,
     same_array,
-    same_batches,
     same_label,
     same_number,
     vector_function,
@@ -174,6 +173,21 @@ def same_momentum(student: StudentProxy, reference: ModuleType, *args: Any) -> N
 
 
 # --- checks ----------------------------------------------------------------------------------
+
+
+def same_batches(student: StudentProxy, reference: ModuleType, *args: Any) -> None:
+    """`minibatches`: a list of integer arrays equal, batch by batch, to the reference's."""
+    got = student.minibatches(*args)
+    call = student.last_call
+    expected = reference.minibatches(*args)
+    if not isinstance(got, list) or len(got) != len(expected):
+        fail(f"{call} should return a list of {len(expected)} integer arrays.")
+    for position, (batch, want) in enumerate(zip(got, expected, strict=True)):
+        if not isinstance(batch, np.ndarray) or batch.dtype.kind not in "iu":
+            fail(f"{call}: batch {position} should be a numpy array of integers.")
+        if not np.array_equal(batch, want):
+            fail(f"{call}: batch {position} is {batch.tolist()[:10]}, expected {want.tolist()[:10]}"
+                 f" (default_rng(seed).permutation(n_samples) cut in order).")  # fmt: skip
 
 
 @check("descent_step")

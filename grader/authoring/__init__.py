@@ -1,10 +1,10 @@
 """The public API for check authors: everything a course's check files import comes from here.
 
-    from grader.authoring import check, require, same_number
+    from grader.authoring import check, same_number
 
-    @check("derivative", weight=2)
+    @check("area", weight=2)
     def test_worked_example(student, reference):
-        same_number(student, reference, "derivative", 0.5)
+        same_number(student, reference, "area", 0.5)
 
 A check is a pytest test function marked with `check(exercise, weight=...)`; it asks for the
 fixtures `student` (the submission: attribute calls run in its sandbox), `reference` (the
@@ -29,8 +29,6 @@ from grader.authoring.helpers import (
     Wrong,
     explain,
     same_array,
-    same_batches,
-    same_expression,
     same_label,
     same_labels,
     same_number,
@@ -69,7 +67,7 @@ __all__ = [  # noqa: RUF022 - grouped by use, as docs/authoring.md lists them
     "exact_hessian", "remembered",
     # comparing with the reference: call both, judge with an oracle
     "same_number", "same_array", "same_value", "same_pair", "same_label", "same_labels",
-    "same_expression", "same_batches", "unchanged_arguments", "explain", "wrong_values", "Wrong",
+    "unchanged_arguments", "explain", "wrong_values", "Wrong",
     "NO_VALUE_HERE",
     # oracles: verdicts on values
     "Verdict", "check_number", "check_array", "check_tuple", "check_label", "check_shape",

@@ -59,18 +59,18 @@ def field_function(expressions: Sequence[str], label: str = "grad_fn") -> Symbol
 
 def exact_derivative(function: SymbolicFunction, x: float, order: int = 1) -> float:
     """The exact derivative of a scalar function at x."""
-    return float(_compiled(function.expression, function.symbols, ("derivative", order))(x))
+    return float(_compiled(function.expression, function.symbols, ("slope", order))(x))
 
 
 def exact_gradient(function: SymbolicFunction, x: Sequence[float]) -> np.ndarray:
     """The exact gradient of a vector function at x."""
-    compiled = _compiled(function.expression, function.symbols, ("gradient", 1))
+    compiled = _compiled(function.expression, function.symbols, ("grad", 1))
     return np.array(compiled(*map(float, x)), dtype=float)
 
 
 def exact_hessian(function: SymbolicFunction, x: Sequence[float]) -> np.ndarray:
     """The exact Hessian of a vector function at x."""
-    compiled = _compiled(function.expression, function.symbols, ("hessian", 2))
+    compiled = _compiled(function.expression, function.symbols, ("hess", 2))
     return np.array(compiled(*map(float, x)), dtype=float)
 
 
@@ -83,13 +83,13 @@ def _compiled(expression: sympy.Expr, symbols: tuple, kind: tuple[str, int]) -> 
     microseconds, with the same float64 result to rounding.
     """
     name, order = kind
-    if name == "derivative":
-        derivative = sympy.diff(expression, symbols[0], order)
-    elif name == "gradient":
-        derivative = [sympy.diff(expression, symbol) for symbol in symbols]
+    if name == "slope":
+        worked_out = sympy.diff(expression, symbols[0], order)
+    elif name == "grad":
+        worked_out = [sympy.diff(expression, symbol) for symbol in symbols]
     else:
-        derivative = sympy.hessian(expression, symbols).tolist()
-    return sympy.lambdify(symbols, derivative, "numpy")
+        worked_out = sympy.hessian(expression, symbols).tolist()
+    return sympy.lambdify(symbols, worked_out, "numpy")
 
 
 @functools.lru_cache(maxsize=1024)

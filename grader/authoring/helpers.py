@@ -7,7 +7,6 @@ one, the message names it, otherwise it names a plain relation (a sign flip, a f
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
@@ -18,7 +17,6 @@ from grader.grading.proxy import StudentProxy
 from grader.grading.reference_memo import remembered
 from grader.oracles.compare import Verdict, check_array, check_label, check_number, check_tuple
 from grader.oracles.misconceptions import with_hint
-from grader.oracles.symbolic import check_symbolic
 
 Wrong = Mapping[str, Callable[..., Any]]
 # How a wrong formula says it has no value on some arguments (an int-only mistake given a float,
@@ -69,26 +67,6 @@ def wrong_values(wrong: Wrong | None, args: Sequence[Any], kwargs: Mapping[str, 
         except NO_VALUE_HERE:
             continue
     return values
-
-
-def same_expression(student: StudentProxy, reference: Any, expression: str,
-                    variable: str = "x", *, seed: int) -> str:  # fmt: skip
-    """`symbolic_derivative`: the student's string must be equivalent to the reference's."""
-    args = (expression, variable) if variable != "x" else (expression,)
-    got = student.symbolic_derivative(*args)
-    expected = reference.symbolic_derivative(*args)
-    if isinstance(got, str):
-        require(_symbolic_verdict(got, expected, variable, str(student.last_call), seed))
-    else:
-        require(check_symbolic(got, expected, [variable], call=student.last_call, seed=seed))
-    return got
-
-
-@functools.lru_cache(maxsize=4096)
-def _symbolic_verdict(got: str, expected: str, variable: str, call: str, seed: int) -> Verdict:
-    """Symbolic equivalence is costly and students' answers repeat: judge each string once."""
-    outcome = check_symbolic(got, expected, [variable], call=call, seed=seed)
-    return Verdict(outcome.ok, outcome.message)
 
 
 def same_label(student: StudentProxy, reference: Any, function: str, *args: Any,
@@ -167,18 +145,3 @@ def same_labels(student: StudentProxy, reference: Any, function: str,
     if matches:
         fail(f"{failure.message} This looks like {'; or '.join(matches)}.")
     fail(failure.message)
-
-
-def same_batches(student: StudentProxy, reference: Any, *args: Any) -> None:
-    """`minibatches`: a list of integer arrays equal, batch by batch, to the reference's."""
-    got = student.minibatches(*args)
-    call = student.last_call
-    expected = reference.minibatches(*args)
-    if not isinstance(got, list) or len(got) != len(expected):
-        fail(f"{call} should return a list of {len(expected)} integer arrays.")
-    for position, (batch, want) in enumerate(zip(got, expected, strict=True)):
-        if not isinstance(batch, np.ndarray) or batch.dtype.kind not in "iu":
-            fail(f"{call}: batch {position} should be a numpy array of integers.")
-        if not np.array_equal(batch, want):
-            fail(f"{call}: batch {position} is {batch.tolist()[:10]}, expected {want.tolist()[:10]}"
-                 f" (default_rng(seed).permutation(n_samples) cut in order).")  # fmt: skip

@@ -1,8 +1,8 @@
 """A course's check files, imported by the engine itself, each from the path course.toml gives.
 
 Check files live in the course folder, not in any package, so they are imported under a package
-made for their folder: `from .known import MISTAKES` in `checks/derivatives/hidden.py` imports
-`checks/derivatives/known.py`, and two assignments' `hidden.py` never collide. pytest collects
+made for their folder: `from .known import MISTAKES` in `checks/week1/hidden.py` imports
+`checks/week1/known.py`, and two assignments' `hidden.py` never collide. pytest collects
 them through `CheckModule`, so it never puts a course folder on `sys.path`. A file that cannot
 be imported is a `CheckFileError` of one sentence naming the file and the line.
 """

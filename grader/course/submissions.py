@@ -106,7 +106,7 @@ def preload_for(code: SubmissionCode) -> tuple[str, ...]:
 class Submission:
     """Where one student's submission is; its code is read only when `read()` is called.
 
-    `display` is the file's path below the folder it was found in (`bob/derivatives.py`, or just
+    `display` is the file's path below the folder it was found in (`bob/week1.py`, or just
     `alice.py`), which is how sentences name it; `source` ends with it. Reading starts from that
     folder (`root`) and goes down `display` one component at a time, so no component may be a
     symbolic link. Deriving `root` from the two paths, rather than keeping a third one, keeps

@@ -1,11 +1,10 @@
 """What a check author writes with: the `check` marker, failures with a student message, `require`.
 
-A check is a pytest test function in `grader/checks/{public,hidden}/<assignment>.py`:
+A check is a pytest test function in one of a course's check files (course.toml names them):
 
-    @check("derivative", weight=2)
+    @check("area", weight=2)
     def test_worked_example(student, reference):
-        require(check_number(student.derivative(0.5), reference.derivative(0.5),
-                             call="derivative(0.5)"))
+        require(check_number(student.area(0.5), reference.area(0.5), call="area(0.5)"))
 
 The exercise's points (course.toml) are shared among its checks in proportion to their weights.
 A check fails with the message of the `CheckFailure` it raises (or of the failed call); that message

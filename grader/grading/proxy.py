@@ -1,6 +1,6 @@
 """The `student` fixture's object: attribute calls run in the submission's sandbox.
 
-`student.derivative(0.5)` sends the call to the submission's worker and returns the value as plain
+`student.area(0.5)` sends the call to the submission's worker and returns the value as plain
 data. A call that produced no value raises `CheckFailure` with a sentence that names the call and
 what happened, so a check needs no error handling of its own.
 

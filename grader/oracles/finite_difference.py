@@ -75,8 +75,8 @@ def derivative_at(
 
 @functools.lru_cache(maxsize=512)
 def _compiled(expression: sympy.Expr, variable: sympy.Symbol, order: int) -> Any:
-    derivative = sympy.diff(expression, variable, order) if order else expression
-    return sympy.lambdify(variable, derivative, "numpy")
+    worked_out = sympy.diff(expression, variable, order) if order else expression
+    return sympy.lambdify(variable, worked_out, "numpy")
 
 
 def truncation_error(method: str, h: float, bounds: Smoothness) -> float:

@@ -1,6 +1,6 @@
 """Regrading some students into a folder that holds the class's grades: merge, never replace.
 
-`grader grade one_student.py --out out/derivatives` used to replace the whole class's
+`grader grade one_student.py --out out/week1` used to replace the whole class's
 grades.json with that one student. Now the grades already in the folder are read before grading
 (`read_earlier`, which refuses a file of another course or assignment, or one graded when the
 assignment was worth other points, before any work is done), and `merge` keeps every earlier

@@ -100,11 +100,11 @@ def _warm_sympy(sympy: ModuleType) -> None:
     """
     x, t = sympy.symbols("x t")
     expression = sympy.sympify("exp(2*x)*sin(x**3) + cos(x)/(2 + x**3) + sqrt(x)*tan(x) + t**3")
-    derivative = sympy.diff(expression, x)
-    str(derivative)
+    slope = sympy.diff(expression, x)
+    str(slope)
     str(sympy.diff(sympy.sympify("t**3*cos(x) + exp(x*t) + log(t)"), t))
     sympy.simplify(sympy.diff(sympy.parse_expr("sin(x)**2 + cos(x)**2 + t*x"), t))
-    sympy.lambdify(x, derivative.subs(t, 1), "math")(1.0)
+    sympy.lambdify(x, slope.subs(t, 1), "math")(1.0)
 
 
 def _warm_matplotlib(pyplot: ModuleType) -> None:

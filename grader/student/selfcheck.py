@@ -9,7 +9,7 @@ from recorded answers; in the course repository, where solutions exist, it is th
 Which course: `--course PATH` when given; else the course data installed with a student release
 (`grader/course-data/`); else the nearest course.toml in the working folder or above it.
 
-In a notebook, `check("derivative", "derivatives.ipynb")` reads the notebook file as last saved
+In a notebook, `check("<exercise>", "<assignment>.ipynb")` reads the notebook file as last saved
 (never the kernel's live objects) and returns a `CheckSummary`, which Jupyter shows as HTML and a
 terminal as text. Self-check cells themselves are blanked out before the notebook's code runs in
 the sandbox, so checking never recurses.
@@ -261,7 +261,7 @@ def check(exercise: str | None = None, notebook: str | Path | None = None) -> Ch
         shown = target or "this notebook"
         return CheckSummary(
             problem=f"{shown} was not found in {Path.cwd()}; save the notebook and pass its file "
-            'name, as in check("derivative", "derivatives.ipynb").',
+            'name, as in check("<exercise>", "<assignment>.ipynb").',
             notebook=True,
         )
     try:
