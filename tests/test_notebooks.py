@@ -23,7 +23,7 @@ COURSE = load_course(REPO / "course.toml")
 
 def public_exercises(assignment_id: str) -> set[str]:
     """The exercises that have a public check (`@check("name")` in the public checks)."""
-    source = (REPO / "grader" / "checks" / "public" / f"{assignment_id}.py").read_text()
+    source = (REPO / "checks" / assignment_id / "public.py").read_text()
     return set(re.findall(r'@check\("(\w+)"', source))
 
 

@@ -41,7 +41,7 @@ def files_of(folder: Path) -> list[Path]:
 
 def hidden_check_names() -> set[str]:
     names = set()
-    for module in (REPO / "grader" / "checks" / "hidden").glob("*.py"):
+    for module in (REPO / "checks").glob("*/hidden.py"):
         tree = ast.parse(module.read_text())
         names |= {node.name for node in tree.body if isinstance(node, ast.FunctionDef)}
     return {name for name in names if name.startswith("test_")}
@@ -157,7 +157,8 @@ def test_bundle_installs_alone_and_checks(bundle, tmp_path, venv_folder):
     )  # fmt: skip
     assert install.returncode == 0, install.stderr
     site = next(venv_folder.glob("lib/python*/site-packages"))
-    assert not (site / "grader" / "checks" / "hidden").exists()
+    assert not list(site.glob("grader/course-data/checks/*/hidden.py"))
+    assert list(site.glob("grader/course-data/checks/*/public.py"))
     assert not (site / "gradkit").exists() and not list(site.glob("gradkit-*"))
 
     def check(*arguments: str) -> subprocess.CompletedProcess:

@@ -278,7 +278,7 @@ def test_no_hidden_check_input_is_readable_in_the_sandbox():
     check gives submissions."""
     literals = {
         node.value
-        for path in (REPO / "grader" / "checks" / "hidden").glob("*.py")
+        for path in (REPO / "checks").glob("*/hidden.py")
         for node in ast.walk(ast.parse(path.read_text()))
         if isinstance(node, ast.Constant) and isinstance(node.value, str)
         and len(node.value) >= 6 and any(mark in node.value for mark in "*/(")

@@ -38,7 +38,8 @@ COURSE_DATA = "course-data"
 # The modules of grader/ that `grader check` imports, and nothing else.
 MODULES = (
     "__init__.py", "__main__.py", "py.typed",
-    "course/__init__.py", "course/config.py", "course/check_files.py",
+    "course/__init__.py", "course/config.py", "course/model.py", "course/reader.py",
+    "course/check_files.py",
     "course/notebook_source.py", "course/submissions.py",
     "grading/__init__.py", "grading/messages.py", "grading/plugin.py", "grading/proxy.py",
     "grading/pytest.ini", "grading/reference_memo.py", "grading/rehearsal.py",
@@ -80,7 +81,12 @@ def build_release(course: Course, out: Path) -> list[Path]:
         replay_file.write_text(dump_records(assignment, seed, records[assignment.id]))
     (data / "course.toml").write_text(course_toml(course, seed))
     write_notebooks(course, out / "notebooks")
-    values = {"title": course.title, "version": __version__, "assignments": _listing(course)}
+    first = course.assignments[0]
+    values = {
+        "title": course.title, "version": __version__, "assignments": _listing(course),
+        # the README's examples name the course's own first assignment and exercise
+        "assignment": first.id, "exercise": first.exercises[0].id,
+    }  # fmt: skip
     for name, template in (("README.md", "README.md"), ("pyproject.toml", "pyproject.toml.in")):
         text = string.Template((TEMPLATE / template).read_text(encoding="utf-8")).substitute(values)
         (out / name).write_text(text, encoding="utf-8")

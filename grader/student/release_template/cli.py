@@ -53,5 +53,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return USAGE_ERROR
 
 
+def console_main() -> int:
+    """`python -m grader` in the release: the same command as the console script."""
+    return main()
+
+
 if __name__ == "__main__":
     sys.exit(main())
