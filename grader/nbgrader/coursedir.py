@@ -20,7 +20,7 @@ from nbgrader.utils import parse_utc
 from traitlets.config import Config
 from traitlets.config.loader import ConfigFileNotFound, PyFileConfigLoader
 
-from grader.course.submissions import RefusedFile, read_below
+from grader.course.safe_read import RefusedFile, read_below
 
 CONFIG_FILE = "nbgrader_config.py"
 TIMESTAMP_FILE = "timestamp.txt"

@@ -40,7 +40,7 @@ MODULES = (
     "__init__.py", "__main__.py", "py.typed",
     "course/__init__.py", "course/config.py", "course/model.py", "course/reader.py",
     "course/check_files.py",
-    "course/notebook_source.py", "course/submissions.py",
+    "course/notebook_source.py", "course/safe_read.py", "course/submissions.py",
     "grading/__init__.py", "grading/messages.py", "grading/plugin.py", "grading/proxy.py",
     "grading/pytest.ini", "grading/reference_memo.py", "grading/rehearsal.py",
     "grading/results.py", "grading/session.py",
