@@ -12,7 +12,7 @@ import gc
 import hashlib
 import importlib.util
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
@@ -34,9 +34,9 @@ from grader.grading.messages import (
     no_exercise,
     nothing_to_run,
 )
+from grader.grading.planning import Planner, Record, trusted_proxy
 from grader.grading.proxy import StudentProxy
 from grader.grading.reference_memo import MemoizedReference
-from grader.grading.rehearsal import ReferenceCaller
 from grader.grading.results import CheckResult, ExerciseResult, SubmissionResult
 from grader.reports.text import sentence
 from grader.sandbox.launcher import SandboxError, Template
@@ -61,9 +61,21 @@ class CheckSpec:
     per_student: bool = False  # its inputs are drawn for each student (see `check_seed`)
 
 
+@dataclass(frozen=True)
+class InProcess:
+    """Trusted functions graded as a submission in this process, without a sandbox: the
+    attributes of `functions` (say, the reference with one exercise replaced by a named wrong
+    formula) answer each call as a worker would. Only the course's own code may be graded so.
+    `record`, when given, receives every request and where each check's requests start."""
+
+    student: str
+    functions: Any
+    record: Record | None = None
+
+
 @dataclass
 class _Current:
-    submission: Submission
+    student: str
     proxy: StudentProxy
 
 
@@ -75,6 +87,7 @@ class GradingPlugin:
     instead be a function returning that list, called once the checks are ready to run (an early
     session's share is written while it starts); `preload` then names what its first template
     preloads, started at once and used to record the plan while the submissions are awaited.
+    `in_process` entries are graded after the submissions, in this process (see `InProcess`).
     """
 
     def __init__(
@@ -87,6 +100,7 @@ class GradingPlugin:
         use_bubblewrap: bool | None = None,
         reference_factory: Callable[[Assignment], Any] | None = None,
         preload: tuple[str, ...] | None = None,
+        in_process: list[InProcess] | None = None,
     ) -> None:
         self.course = course
         self.assignment = assignment
@@ -104,19 +118,15 @@ class GradingPlugin:
         self.reference_factory = reference_factory
         self._reference_module: Any = None
         self._templates: dict[tuple[str, ...], Template] = {}
-        # Per check, in order, the requests it sends a submission that passes (None for a check
-        # whose requests differ from student to student), once recorded (`_record_plan`).
-        self._segments: list[tuple[bytes, ...] | None] | None = None
-        self._shared_plan: CallPlan | None = None
+        self.in_process = list(in_process or ())
+        self._functions = (*assignment.points_by_exercise, *assignment.given)
+        self.planner = Planner(self._reference, self._functions, self._run_checks)
         self._items: list[pytest.Item] = []
 
     @property
     def plan(self) -> CallPlan | None:
         """The calls every submission is asked, in order, once recorded (`_record_plan`)."""
-        if self._shared_plan is None and self._segments:
-            shared = [request for segment in self._segments if segment for request in segment]
-            self._shared_plan = CallPlan(shared) if shared else None
-        return self._shared_plan
+        return self.planner.plan
 
     # --- fixtures -----------------------------------------------------------------------------
 
@@ -139,7 +149,7 @@ class GradingPlugin:
 
     def _rng(self, item: pytest.Item) -> np.random.Generator:
         spec = self.specs[item.nodeid]
-        student = self._current.submission.student if self._current and spec.per_student else None
+        student = self._current.student if self._current and spec.per_student else None
         return np.random.default_rng(check_seed(self.course.seed, item.name, student))
 
     # --- collection ---------------------------------------------------------------------------
@@ -223,7 +233,7 @@ class GradingPlugin:
         gc.collect()
         gc.freeze()
         try:
-            self._segments = self._record_plan(items)
+            self._record_plan(items)
             self._take_submissions()
             for index, submission in enumerate(self.submissions):
                 if submission is None:
@@ -231,6 +241,8 @@ class GradingPlugin:
                 self.submissions[index] = None
                 code = submission.read()  # read now, so the session never holds more than one
                 self.report(*self._grade_apart(submission, code, items))
+            for entry in self.in_process:
+                self.report(self._grade_in_process(entry, items), ())
         finally:
             for template in self._templates.values():
                 template.close()
@@ -266,75 +278,26 @@ class GradingPlugin:
         )
         return result, ()
 
-    def _record_plan(self, items: list[pytest.Item]) -> list[tuple[bytes, ...] | None] | None:
-        """Per check, the calls it makes into a submission that passes them all, in order.
-
-        The reference solution is graded first, in the sandbox like any submission, and the
-        requests it is sent become the plan that every student's worker is sent ahead (see
-        `grader.sandbox.plan`), but for the checks whose requests are each student's own (None):
-        `_plan_for` rehearses those per student. A check whose inputs are drawn per student
-        may still send everyone the same requests (drawing only to judge): rehearsed for
-        another student, it shows which. Without the solution's source (a student release),
-        calls are simply made one at a time.
-        """
+    def _record_plan(self, items: list[pytest.Item]) -> None:
+        """Grade the reference solution first, recording the plan (`grader.grading.planning`);
+        without its source (a student release), calls are simply made one at a time."""
         solution = self.assignment.solution
-        if self.reference_factory is not None or not solution.is_file():
-            return None
-        template = self._first_template()
-        if template is None:
-            return None
-        reference = Submission("(reference solution)", solution, "py", solution.name)
-        requests: list[bytes] = []
-        starts: list[int] = []
-        self._grade(template, reference, reference.read(), items, (requests, starts))
-        ends = [*starts[1:], len(requests)]
-        segments = [tuple(requests[start:end]) for start, end in zip(starts, ends, strict=True)]
-        another = Submission("(another student)", solution, "py", solution.name)
-        varying = [self.specs[item.nodeid].per_student for item in items]
-        rehearsed = self._rehearse(another, items, varying)
-        return [
-            None if index in rehearsed and rehearsed[index] != segment else segment
-            for index, segment in enumerate(segments)
-        ]
+        template = None
+        if self.reference_factory is None and solution.is_file():
+            template = self._first_template()
+        if template is not None:
+            self.planner.record(
+                items,
+                [self.specs[item.nodeid].per_student for item in items],
+                Submission("(reference solution)", solution, "py", solution.name),
+                lambda reference, record: self._grade(template, reference, reference.read(),
+                                                      items, record),
+            )  # fmt: skip
 
     def plan_for(self, submission: Submission) -> CallPlan | None:
         """Every call a submission of this student is sent ahead, once the session has run
         (the benchmarks time workers answering it)."""
-        return self._plan_for(submission, self._items)
-
-    def _plan_for(self, submission: Submission, items: list[pytest.Item]) -> CallPlan | None:
-        """The calls `submission` will be asked, in order: the checks shared by every student
-        recorded once, and its own checks' calls rehearsed now with the reference answering
-        (`grader.grading.rehearsal`): the same requests its hidden checks will send if it passes
-        them."""
-        if self._segments is None or all(segment is not None for segment in self._segments):
-            return self.plan
-        own = self._rehearse(submission, items, [segment is None for segment in self._segments])
-        requests = [
-            request
-            for index, segment in enumerate(self._segments)
-            for request in (own[index] if segment is None else segment)
-        ]
-        return CallPlan(requests) if requests else None
-
-    def _rehearse(
-        self, submission: Submission, items: list[pytest.Item], chosen: list[bool]
-    ) -> dict[int, tuple[bytes, ...]]:
-        """The requests each chosen check sends `submission` if it answers as the reference."""
-        requests: list[bytes] = []
-        functions = (*self.assignment.points_by_exercise, *self.assignment.given)
-        caller = ReferenceCaller(self._reference(), requests)
-        self._current = _Current(submission, StudentProxy(caller, LoadReport(functions, ())))
-        sent: dict[int, tuple[bytes, ...]] = {}
-        try:
-            for index, item in enumerate(items):
-                if chosen[index]:
-                    start = len(requests)
-                    self._run_check(item, items, index, self.specs[item.nodeid])
-                    sent[index] = tuple(requests[start:])
-        finally:
-            self._current = None
-        return sent
+        return self.planner.plan_for(submission.student, self._items)
 
     def _take_submissions(self) -> None:
         """An early session's submissions, once the grader has written them."""
@@ -399,41 +362,68 @@ class GradingPlugin:
         submission: Submission,
         code: SubmissionCode,
         items: list[pytest.Item],
-        record: tuple[list[bytes], list[int]] | None = None,
+        record: Record | None = None,
     ) -> tuple[SubmissionResult, tuple[str, ...]]:
         """Grade one submission; `record`, when given, receives every call request it is sent
         and, for each check, where in that list its requests start."""
         # A file that cannot be read is not run: nothing to plan for it.
-        plan = self._plan_for(submission, items) if record is None and not code.error else None
-        requests, starts = record if record is not None else (None, None)
+        plan = None
+        if record is None and not code.error:
+            plan = self.planner.plan_for(submission.student, items)
+        requests = record[0] if record is not None else None
         runner, load, error, notes = self._open(template, submission, code, plan, requests)
         # A submission that never reached a worker says nothing about the isolation level.
         layers = (*template.base_layers, *runner.layers) if runner and runner.layers else ()
-        self._current = _Current(submission, StudentProxy(runner, load, error or ""))
+        try:
+            result = self._run_checks(
+                submission.student, StudentProxy(runner, load, error or ""), items, record,
+                source=str(submission.source), error=error, notes=notes,
+            )  # fmt: skip
+        finally:
+            if runner is not None:
+                runner.close()
+        return result, layers
+
+    def _grade_in_process(self, entry: InProcess, items: list[pytest.Item]) -> SubmissionResult:
+        """Grade trusted functions in this process (see `InProcess`)."""
+        requests = entry.record[0] if entry.record is not None else []
+        defined = [name for name in self._functions if hasattr(entry.functions, name)]
+        proxy = trusted_proxy(entry.functions, defined, requests)
+        return self._run_checks(entry.student, proxy, items, entry.record, source=entry.student)
+
+    def _run_checks(
+        self,
+        student: str,
+        proxy: StudentProxy,
+        items: list[pytest.Item],
+        record: Record | None = None,
+        chosen: Sequence[bool] | None = None,
+        *,
+        source: str = "",
+        error: str | None = None,
+        notes: Sequence[str] = (),
+    ) -> SubmissionResult:
+        """Run each check (each `chosen` one, if given) against `proxy`, standing for the
+        submission of `student` (at `source`, with `error` and `notes` from loading it);
+        `record`'s second list receives where each check's requests start in its first."""
+        self._current = _Current(student, proxy)
         checks: dict[str, list[CheckResult]] = {e.id: [] for e in self.assignment.exercises}
         try:
             for index, item in enumerate(items):
+                if chosen is not None and not chosen[index]:
+                    continue
                 spec = self.specs[item.nodeid]
-                if starts is not None and requests is not None:
-                    starts.append(len(requests))
+                if record is not None:
+                    record[1].append(len(record[0]))
                 checks[spec.exercise].append(self._run_check(item, items, index, spec))
         finally:
             self._current = None
-            if runner is not None:
-                runner.close()
         exercises = {
             exercise.id: ExerciseResult(exercise.id, exercise.points, tuple(checks[exercise.id]))
             for exercise in self.assignment.exercises
         }
-        result = SubmissionResult(
-            student=submission.student,
-            source=str(submission.source),
-            max_points=self.assignment.max_points,
-            exercises=exercises,
-            error=error,
-            notes=tuple(notes),
-        )
-        return result, layers
+        return SubmissionResult(student, source, self.assignment.max_points, exercises, error,
+                                tuple(notes))  # fmt: skip
 
     def _open(
         self,
