@@ -1,35 +1,18 @@
-"""The mutation benchmark's own parts: each operator's source change, where a mutant is said to
-fall, what is never mutated, and the killed/survived rule on one small real grading run."""
+"""The mutation score's own parts (`grader.course.mutants`, `grader.course.mutation`): each
+operator's source change, where a mutant is said to fall, what is never mutated, and the
+killed/survived rule on one small real grading run."""
 
 from __future__ import annotations
 
 import ast
-import importlib.util
-import sys
 from pathlib import Path
-from types import ModuleType
 
 import pytest
 
+from grader.course import mutants, mutation
 from grader.course.config import load_course
 
 REPO = Path(__file__).resolve().parent.parent
-
-
-def load_script(name: str) -> ModuleType:
-    """A module of benchmarks/ (scripts, not a package), registered so its siblings import it."""
-    if name in sys.modules:
-        return sys.modules[name]
-    spec = importlib.util.spec_from_file_location(name, REPO / "benchmarks" / f"{name}.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-mutants = load_script("mutants")
-mutation = load_script("mutation")
 
 
 def changes(body: str) -> set[tuple[str, str, str]]:

@@ -6,6 +6,8 @@ the whole module written back with `ast.unparse`. A mutant whose text is that of
 of an earlier mutant), or a swap of the arguments of a symmetric function such as `max`, is
 equivalent by construction and is left out. Docstrings, annotations, decorators, f-strings and
 `raise` statements are never mutated: a change there alters a message, not an answer.
+`grader.course.mutation` grades the mutants of a reference solution (`grader validate
+--mutants`).
 
 Operators (the name each mutant records):
 
