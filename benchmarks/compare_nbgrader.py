@@ -3,7 +3,7 @@
 Run from the repository root (the virtual environment's bin must be on PATH for nbgrader's
 `alembic`, as an activated environment has it):
 
-    .venv/bin/python benchmarks/compare_nbgrader.py [--count 30] [--assignment derivatives]
+    .venv/bin/python benchmarks/compare_nbgrader.py [--count 30] [--course PATH] [--assignment ID]
 
 It builds the course with `grader nbgrader build`, releases the assignment with
 `nbgrader generate_assignment`, writes `--count` completed notebooks (in rotation: correct,
@@ -36,7 +36,10 @@ import time
 from pathlib import Path
 
 import nbformat
+from course_options import add_course_option, chosen_course
 from nbgrader.api import Gradebook
+
+from grader.course.config import CourseError
 
 REPO = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -51,9 +54,10 @@ def run(command: list[str], cwd: Path) -> None:
         sys.exit(f"{' '.join(command[:3])} failed:\n{done.stdout[-2000:]}{done.stderr[-2000:]}")
 
 
-def build(root: Path, assignment: str, *, empty_tests: bool) -> None:
+def build(root: Path, course: Path, assignment: str, *, empty_tests: bool) -> None:
     """A course directory with the assignment generated; test cells emptied if asked."""
-    run([sys.executable, "-m", "grader", "nbgrader", "build", str(root)], REPO)
+    run([sys.executable, "-m", "grader", "nbgrader", "build", str(root), "--course", str(course)],
+        REPO)  # fmt: skip
     if empty_tests:
         path = root / "source" / assignment / f"{assignment}.ipynb"
         notebook = nbformat.read(path, as_version=4)
@@ -122,20 +126,27 @@ def main() -> None:
     """Build, generate, time the three runs, print the comparison."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--count", type=int, default=30, help="notebook submissions")
-    parser.add_argument("--assignment", default="derivatives")
+    add_course_option(parser)
+    parser.add_argument("--assignment", help="assignment id (default: the course's first)")
     parser.add_argument("--jobs", type=int, default=os.cpu_count())
     arguments = parser.parse_args()
-    assignment, count = arguments.assignment, arguments.count
+    course = chosen_course(parser, arguments)
+    try:
+        assignment = course.assignment(arguments.assignment or course.assignments[0].id).id
+    except CourseError as error:
+        parser.error(str(error))
+    count = arguments.count
     with tempfile.TemporaryDirectory(prefix="gradkit-compare-") as folder:
         base = Path(folder)
         native, floor, sandboxed = base / "native", base / "floor", base / "sandboxed"
-        build(native, assignment, empty_tests=False)
-        build(floor, assignment, empty_tests=True)
+        build(native, course.path, assignment, empty_tests=False)
+        build(floor, course.path, assignment, empty_tests=True)
         shutil.copytree(native, sandboxed)
         submit([native, floor, sandboxed], assignment, submissions(native, assignment, count))
         nbgrader = [str(BIN / "nbgrader"), "autograde", assignment]
         gradkit = [sys.executable, "-m", "grader", "grade", "--nbgrader", str(sandboxed)]
         gradkit += ["--assignment", assignment, "--jobs", str(arguments.jobs)]
+        gradkit += ["--course", str(course.path)]
         seconds = {
             "nbgrader autograde, gradkit's test cells": timed(nbgrader, native),
             "nbgrader autograde, empty test cells": timed(nbgrader, floor),

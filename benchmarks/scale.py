@@ -25,28 +25,16 @@ import time
 from itertools import pairwise
 from pathlib import Path
 
-from course_options import add_assignments_option, chosen_assignments
+from course_options import add_assignments_option, chosen_assignments, submission_texts
 
+from grader.course.config import Assignment, Course
 from grader.course.submissions import discover
 from grader.grading.run import grade
 
-REPO = Path(__file__).resolve().parent.parent
 
-
-def variants(assignment: str) -> list[str]:
-    """Submission texts to rotate through: right, wrong in typical ways, and untouched."""
-    examples = REPO / "examples" / "submissions" / assignment
-    return [
-        (REPO / "solutions" / f"{assignment}.py").read_text(),
-        (examples / "alice.py").read_text(),
-        (examples / "bob.py").read_text(),
-        (REPO / "exercises" / f"{assignment}.py").read_text(),
-    ]
-
-
-def generate(folder: Path, assignment: str, count: int) -> None:
+def generate(folder: Path, course: Course, assignment: Assignment, count: int) -> None:
     """Write `count` submissions of `assignment` into `folder`."""
-    texts = variants(assignment)
+    texts = submission_texts(course, assignment)
     for index in range(count):
         (folder / f"s{index:06d}.py").write_text(texts[index % len(texts)])
 
@@ -127,7 +115,7 @@ def main() -> None:
         timed: list[tuple[int, float]] = []
         for size in arguments.sizes:
             with tempfile.TemporaryDirectory() as folder:
-                generate(Path(folder), assignment_id, size)
+                generate(Path(folder), course, assignment, size)
                 submissions = discover(Path(folder), assignment_id)
                 with TreeMemory() as memory:
                     start = time.perf_counter()

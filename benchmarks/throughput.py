@@ -1,10 +1,12 @@
-"""Throughput of `grader grade` on generated `derivatives` submissions.
+"""Throughput of `grader grade` on generated submissions of one assignment.
 
 Run from the repository root:
 
-    .venv/bin/python benchmarks/throughput.py --count 400 --jobs 2
+    .venv/bin/python benchmarks/throughput.py --count 400 --jobs 2 [--course PATH] [--assignment ID]
 
-Generates COUNT submissions (a mix of correct ones, typical mistakes and untouched stubs), grades
+Generates COUNT submissions of the assignment (the course's first by default) in rotation: the
+reference, the course's example submissions (`examples/submissions/<id>/*.py`, right and wrong in
+typical ways) and the untouched stub. It grades
 them with the same engine as `grader grade` (public and hidden checks, full sandbox), and prints
 submissions per second, with the machine's core count. The goal is >= 100 per second on 2 cores.
 """
@@ -17,24 +19,16 @@ import tempfile
 import time
 from pathlib import Path
 
-from grader.course.config import load_course
+from course_options import add_course_option, chosen_course, submission_texts
+
+from grader.course.config import Assignment, Course, CourseError
 from grader.course.submissions import discover
 from grader.grading.run import grade
 
-REPO = Path(__file__).resolve().parent.parent
 
-MISTAKES = (
-    "\ndef derivative(x):\n    return x\n",
-    "\ndef central_difference(f, x, h=1e-5):\n    return (f(x + h) - f(x - h)) / h\n",
-    "\ndef interpret_sign(d, tol=1e-8):\n    return 'increasing' if d > 0 else 'decreasing'\n",
-)
-
-
-def generate(folder: Path, count: int) -> None:
-    """Write `count` submissions: correct, each mistake, and untouched stubs, in rotation."""
-    correct = (REPO / "solutions" / "derivatives.py").read_text()
-    stub = (REPO / "exercises" / "derivatives.py").read_text()
-    variants = [correct, *(correct + mistake for mistake in MISTAKES), stub]
+def generate(folder: Path, course: Course, assignment: Assignment, count: int) -> None:
+    """Write `count` submissions in rotation (see the module's docstring)."""
+    variants = submission_texts(course, assignment)
     for index in range(count):
         (folder / f"student{index:05d}.py").write_text(variants[index % len(variants)])
 
@@ -44,11 +38,16 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--count", type=int, default=400)
     parser.add_argument("--jobs", type=int, default=os.cpu_count())
+    add_course_option(parser)
+    parser.add_argument("--assignment", help="assignment id (default: the course's first)")
     arguments = parser.parse_args()
-    course = load_course(REPO / "course.toml")
-    assignment = course.assignment("derivatives")
+    course = chosen_course(parser, arguments)
+    try:
+        assignment = course.assignment(arguments.assignment or course.assignments[0].id)
+    except CourseError as error:
+        parser.error(str(error))
     with tempfile.TemporaryDirectory() as folder:
-        generate(Path(folder), arguments.count)
+        generate(Path(folder), course, assignment, arguments.count)
         submissions = discover(Path(folder), assignment.id)
         start = time.perf_counter()
         result = grade(course, assignment, submissions, jobs=arguments.jobs)
