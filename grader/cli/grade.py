@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 
 from rich.console import Console
+from rich.text import Text
 
 from grader.cli.common import UsageError, grading_progress, prepare_out, report_grades
 
@@ -57,7 +58,8 @@ def run_grade(arguments: argparse.Namespace, console: Console) -> int:
     """`grader grade`: discover, grade with a progress bar, write the reports, show the summary."""
     from grader.course.config import CourseError, find_course, load_course
     from grader.course.submissions import SubmissionsError, discover
-    from grader.grading.run import GradingError, grade
+    from grader.grading.messages import defines_no_exercise
+    from grader.grading.run import GradingError, grade, passed_over_note
 
     if arguments.jobs is not None and arguments.jobs < 1:
         raise UsageError("--jobs must be a whole number of at least 1.")
@@ -75,6 +77,9 @@ def run_grade(arguments: argparse.Namespace, console: Console) -> int:
         submissions = discover(Path(arguments.submissions), assignment.id)
     except (CourseError, SubmissionsError) as error:
         raise UsageError(str(error)) from None
+    for submission in submissions:
+        if submission.passed_over:
+            console.print(Text(f"note: {passed_over_note(submission)}"), soft_wrap=True)
     out = prepare_out(Path(arguments.out), course, assignment, replace=arguments.replace)
     with grading_progress(console) as progress:
         task = progress.add_task(assignment.id, total=len(submissions))
@@ -89,4 +94,15 @@ def run_grade(arguments: argparse.Namespace, console: Console) -> int:
         except GradingError as error:
             raise UsageError(f"the checks could not run: {error}") from None
     report_grades(result, assignment, out, console)
+    if result.submissions and all(
+        defines_no_exercise(submission, assignment) for submission in result.submissions
+    ):
+        others = ", ".join(a.id for a in course.assignments if a.id != assignment.id) or "none"
+        console.print(
+            Text(
+                f"warning: no submission defines any exercise of {assignment.id}; check "
+                f"--assignment (the course's other assignments: {others})."
+            ),
+            soft_wrap=True,
+        )
     return 0

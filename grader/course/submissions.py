@@ -23,11 +23,13 @@ with a sentence, and the target is never opened. The check is made on the opened
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import stat
+import tokenize
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path, PurePath, PurePosixPath
 
 from grader.course.notebook_source import (
@@ -85,6 +87,8 @@ class Submission:
     symbolic link. Deriving `root` from the two paths, rather than keeping a third one, keeps
     the submission as the grading sessions' job files already carry it. `missing`, when set, is
     a sentence saying why there is no file to read at all (known as soon as the folder is seen).
+    `passed_over` names the student's other files that were found and not graded (`alice.ipynb`
+    beside the `alice.py` graded): one file per student is graded, and both must be told which.
     """
 
     student: str
@@ -92,6 +96,7 @@ class Submission:
     kind: str
     display: str
     missing: str | None = None
+    passed_over: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         parts = PurePosixPath(self.display).parts
@@ -146,7 +151,11 @@ def discover(path: str | Path, assignment_id: str) -> list[Submission]:
 def _discover_folder(root: Path, assignment_id: str) -> list[Submission]:
     chosen: dict[str, Submission] = {}
     for student, candidate in _candidates(root, assignment_id):
-        chosen.setdefault(student, candidate)
+        if student in chosen:
+            first = chosen[student]
+            chosen[student] = replace(first, passed_over=(*first.passed_over, candidate.display))
+        else:
+            chosen[student] = candidate
     if not chosen:
         raise SubmissionsError(
             f"{root} holds no submissions: expected <student>.py, <student>.ipynb or "
@@ -183,11 +192,17 @@ def read_code(root: Path, relative: str, kind: str) -> SubmissionCode:
             f"{name} is larger than {limit // 1_000_000} MB, the most a submission may be; "
             f"{advice} and resubmit."
         )
+    encoding = _source_encoding(data) if kind == "py" else "utf-8-sig"
+    if encoding is None:
+        return unreadable(
+            f"{name} declares an encoding Python does not know in its first lines; remove the "
+            "coding declaration, save the file as UTF-8 and resubmit."
+        )
     try:
-        # utf-8-sig: editors on Windows often start files with a byte-order mark.
-        text = data.decode("utf-8-sig")
+        text = data.decode(encoding)
     except UnicodeDecodeError:
-        return unreadable(f"{name} is not UTF-8 text; save it as UTF-8 and resubmit.")
+        shown = "UTF-8" if encoding.startswith("utf-8") else encoding
+        return unreadable(f"{name} is not {shown} text; save it as UTF-8 and resubmit.")
     if "\x00" in text:
         return unreadable(f"{name} contains NUL bytes, so it is not a text file; resubmit it.")
     if kind == "py":
@@ -202,6 +217,17 @@ def read_code(root: Path, relative: str, kind: str) -> SubmissionCode:
             "remove any pasted data and resubmit."
         )
     return SubmissionCode(tuple(without_self_checks(neutralise(cell)) for cell in cells))
+
+
+def _source_encoding(data: bytes) -> str | None:
+    """The encoding Python reads a source file in: a PEP 263 coding declaration in its first two
+    lines, else UTF-8 (`utf-8-sig` with a byte-order mark, which Windows editors often write);
+    None for a declaration of an encoding that does not exist."""
+    try:
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+    except SyntaxError:  # an unknown codec, or a declaration that contradicts a byte-order mark
+        return None
+    return "utf-8-sig" if encoding == "utf-8" else encoding
 
 
 def _candidates(root: Path, assignment_id: str) -> Iterator[tuple[str, Submission]]:

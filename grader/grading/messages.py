@@ -11,7 +11,8 @@ from collections.abc import Sequence
 from grader.course.config import Assignment
 from grader.course.submissions import Submission, SubmissionCode
 from grader.grading.marker import CheckFailure
-from grader.grading.proxy import cell_of_line, line_number
+from grader.grading.proxy import NOT_DEFINED, cell_of_line, line_number
+from grader.grading.results import SubmissionResult
 from grader.reports.text import sentence
 from grader.sandbox.runner import LoadReport
 
@@ -84,7 +85,23 @@ def no_exercise(assignment: Assignment, submission: Submission, load: LoadReport
     exercises = [exercise.id for exercise in assignment.exercises]
     if set(exercises) & set(load.functions) or load.errors:
         return None
+    return f"{submission.display}{_defines_none(assignment)}"
+
+
+def _defines_none(assignment: Assignment) -> str:
+    exercises = ", ".join(exercise.id for exercise in assignment.exercises)
     return (
-        f"{submission.display} defines none of the exercises of {assignment.id} "
-        f"({', '.join(exercises)}): submit your completed {assignment.id} file."
+        f" defines none of the exercises of {assignment.id} ({exercises}): submit your completed "
+        f"{assignment.id} file."
+    )
+
+
+def defines_no_exercise(result: SubmissionResult, assignment: Assignment) -> bool:
+    """Whether a graded submission defines none of the assignment's exercises: `no_exercise`
+    said so, or (a notebook whose cells raised) every check found its function missing."""
+    if result.error is not None and result.error.endswith(_defines_none(assignment)):
+        return True
+    checks = [check for exercise in result.exercises.values() for check in exercise.checks]
+    return bool(checks) and all(
+        check.message.startswith(f"{check.exercise}{NOT_DEFINED}") for check in checks
     )

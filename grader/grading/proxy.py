@@ -28,6 +28,10 @@ from grader.sandbox.runner import (
 NOT_RUN = "not run: your file could not be run (see above)."
 
 
+# How a check's message starts when the submission has no function of that name.
+NOT_DEFINED = " is not defined in your submission"
+
+
 class StudentCallFailed(CheckFailure):
     """A call into the submission raised, crashed, timed out or is missing."""
 
@@ -86,11 +90,8 @@ class StudentProxy:
 
     def _missing(self, name: str) -> str:
         if self._load.errors:  # a notebook whose cells raised: perhaps before defining it
-            return (
-                f"{name} is not defined in your submission; a cell that raised an error (see "
-                "above) may be why."
-            )
-        return f"{name} is not defined in your submission."
+            return f"{name}{NOT_DEFINED}; a cell that raised an error (see above) may be why."
+        return f"{name}{NOT_DEFINED}."
 
     def _said(self, failure: CallFailed) -> str:
         """The failure in words; in a notebook, with the cell of the line that raised."""

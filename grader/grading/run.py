@@ -20,7 +20,7 @@ import subprocess
 import sys
 import tempfile
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from grader.course.config import Assignment, Course
@@ -148,7 +148,9 @@ def grade(
                 session.problems.append(message["problem"])
                 continue
             result = SubmissionResult.from_dict(message["result"])
-            session.pending.pop(result.student, None)
+            submission = session.pending.pop(result.student, None)
+            if submission is not None and submission.passed_over:
+                result = replace(result, notes=(*result.notes, passed_over_note(submission)))
             if message["layers"]:
                 layer_sets.append(set(message["layers"]))
             results.append(result)
@@ -221,6 +223,16 @@ def released_preload(assignment: Assignment, kind: str) -> tuple[str, ...]:
     if kind == "ipynb":
         cells.append(PLOT_CODE)
     return preload_for(SubmissionCode(tuple(cells)))
+
+
+def passed_over_note(submission: Submission) -> str:
+    """The note of a student who handed in more than one file: which one was graded."""
+    others = submission.passed_over
+    verb = "was" if len(others) == 1 else "were"
+    return (
+        f"{submission.display} was graded; {', '.join(others)} {verb} not (one file is graded "
+        "per student: hand in only the one you mean)."
+    )
 
 
 def _sessions(
