@@ -185,6 +185,15 @@ def test_the_release_holds_the_public_checks_only(course, tmp_path):
     assert stub.returncode == 1 and "not implemented yet" in stub.stdout
 
 
+def test_validate_passes_in_a_fresh_course(tmp_path):
+    # A folder of its own: validation must find the course exactly as `grader init` left it.
+    assert grader("init", "fresh", cwd=tmp_path).returncode == 0
+    run = grader("validate", cwd=tmp_path / "fresh")
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert "course is valid" in run.stdout + run.stderr
+    assert "1 named wrong formula" in run.stdout + run.stderr
+
+
 def one_line_error(run: subprocess.CompletedProcess) -> str:
     """The usage error of a refused command: exit 2, one line on stderr, no traceback."""
     assert run.returncode == 2, run.stderr
