@@ -9,6 +9,7 @@ the release holds the public checks and nothing hidden.
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -183,6 +184,18 @@ def test_the_release_holds_the_public_checks_only(course, tmp_path):
     copy.write_bytes((out / "exercises" / f"{ASSIGNMENT}.py").read_bytes())
     stub = grader("check", f"{ASSIGNMENT}.py", "--course", str(released), cwd=work)
     assert stub.returncode == 1 and "not implemented yet" in stub.stdout
+    # And the release's own `grader check`, its bundled package first on the path (as
+    # `pip install` of the release would put it), checks the stub it holds and a solved copy.
+    version = released_grader(out, "--version")
+    assert "gradkit-student" in version.stdout, version.stdout + version.stderr
+    own = released_grader(out, "check")
+    assert own.returncode == 1 and "not implemented yet" in own.stdout, own.stdout + own.stderr
+    (out / "exercises" / f"{ASSIGNMENT}.py").write_bytes(
+        (course / "solutions" / f"{ASSIGNMENT}.py").read_bytes()
+    )
+    own = released_grader(out, "check")
+    assert own.returncode == 0, own.stdout + own.stderr
+    assert "passed for 2 of 2 exercises" in own.stdout
 
 
 def test_validate_passes_in_a_fresh_course(tmp_path):
@@ -192,6 +205,15 @@ def test_validate_passes_in_a_fresh_course(tmp_path):
     assert run.returncode == 0, run.stdout + run.stderr
     assert "course is valid" in run.stdout + run.stderr
     assert "1 named wrong formula" in run.stdout + run.stderr
+
+
+def released_grader(release: Path, *arguments: str) -> subprocess.CompletedProcess:
+    """Run the release's own `grader` in its folder, its package ahead of the instructor's."""
+    environment = {**os.environ, "PYTHONPATH": str(release)}
+    return subprocess.run(
+        [sys.executable, "-m", "grader", *arguments],
+        cwd=release, env=environment, capture_output=True, text=True,
+    )  # fmt: skip
 
 
 def one_line_error(run: subprocess.CompletedProcess) -> str:
