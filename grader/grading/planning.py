@@ -114,7 +114,7 @@ class Planner:
         proxy = trusted_proxy(self._reference(), self._functions, requests)
         self._run_checks(student, proxy, items, (requests, starts), chosen)
         indices = [index for index, wanted in enumerate(chosen) if wanted]
-        ends = [*starts[1:], len(requests)]
+        ends = [*starts[1:], len(requests)] if starts else []
         return {
             index: tuple(requests[start:end])
             for index, start, end in zip(indices, starts, ends, strict=True)
