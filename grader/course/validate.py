@@ -40,7 +40,12 @@ from grader.course.validation_checks import (
     rehearse,
     repeat_problems,
 )
-from grader.course.validation_grading import Graded, differing_checks, grade_own_files
+from grader.course.validation_grading import (
+    Graded,
+    differing_checks,
+    grade_own_files,
+    quiet_sessions,
+)
 from grader.course.validation_release import release_problems
 from grader.course.validation_static import stub_problems
 from grader.grading.run import GradingError
@@ -227,7 +232,8 @@ def _formulas_fine(found: Rehearsal) -> str:
 def _mutants(course: Course, assignment: Assignment, say: Say, jobs: int | None) -> None:
     """Grade the one-site mutants of the reference and say the score and each survivor."""
     try:
-        result = score(course, assignment, jobs=jobs)
+        with quiet_sessions():
+            result = score(course, assignment, jobs=jobs)
     except GradingError as error:
         say(Line(INFO, f"mutants not graded: {' '.join(str(error).split())}"))
         return
