@@ -15,7 +15,7 @@ from conftest import check_file
 
 from grader.authoring.functions import exact_hessian, vector_function
 from grader.course.config import load_course
-from grader.grading.plugin import check_seed
+from grader.grading.collection import check_seed
 
 known = check_file("gradients", "known")
 hidden = check_file("gradients", "hidden")

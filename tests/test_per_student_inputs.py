@@ -1,6 +1,6 @@
 """Hidden inputs drawn per student still catch every mistake, whoever the student is.
 
-Each student's hidden checks draw inputs of their own (`grader.grading.plugin.check_seed`), so a
+Each student's hidden checks draw inputs of their own (`grader.grading.collection.check_seed`), so a
 check that catches a mistake only on lucky draws would let it through for some students. The corpus
 mistakes whose detection depends on the drawn values are graded here under many names.
 """

@@ -321,7 +321,7 @@ AHEAD_OR_NOT = """
 import json, sys
 from pathlib import Path
 from grader.course.config import load_course
-from grader.grading.plugin import load_module
+from grader.grading.collection import load_module
 from grader.sandbox.runner import SubmissionRunner
 from grader.grading.session import run_session
 from grader.course.submissions import discover

@@ -21,7 +21,7 @@ from conftest import REPO, by_student, copy_course, reference_source
 
 from grader.authoring.functions import scalar_function
 from grader.course.config import load_course
-from grader.grading.plugin import load_module
+from grader.grading.collection import load_module
 from grader.student.notebooks import build_notebook, notebook_text
 from grader.student.replay import (
     RecordingReference,
@@ -173,7 +173,7 @@ def test_notebook_check_of_a_missing_file_says_what_to_do(tmp_path, monkeypatch)
     summary = check("derivative", "renamed.ipynb")
     assert not summary.ok
     assert str(summary).startswith("cannot check: renamed.ipynb was not found")
-    assert 'check("derivative", "derivatives.ipynb")' in html.unescape(summary._repr_html_())
+    assert 'check("derivative", "<notebook>.ipynb")' in html.unescape(summary._repr_html_())
 
 
 # --- replay ---------------------------------------------------------------------------------

@@ -29,7 +29,8 @@ from grader.authoring.wrong import WrongFormula, declared_in
 from grader.course.check_files import CheckFileError, import_check_file, module_name
 from grader.course.config import Assignment, Course
 from grader.course.model import shown
-from grader.grading.plugin import GradingPlugin, InProcess, load_module
+from grader.grading.collection import load_module
+from grader.grading.plugin import GradingPlugin, InProcess
 from grader.grading.results import SubmissionResult
 from grader.grading.session import check_modules, pytest_arguments
 

@@ -9,9 +9,6 @@ per check: only the sandbox worker, forked from the preloaded template.
 from __future__ import annotations
 
 import gc
-import hashlib
-import importlib.util
-import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,40 +22,24 @@ from _pytest.runner import runtestprotocol
 
 from grader.course.check_files import CheckModule
 from grader.course.config import Assignment, Course
-from grader.course.model import shown as _shown
 from grader.course.submissions import Submission, SubmissionCode, preload_for
-from grader.grading.marker import MARKER
+from grader.grading.collection import CheckSpec, check_seed, collect_checks, load_module
 from grader.grading.messages import (
     check_failure_message,
-    describe_cell_error,
-    no_exercise,
-    nothing_to_run,
 )
+from grader.grading.opening import open_submission
 from grader.grading.planning import Planner, Record, trusted_proxy
 from grader.grading.proxy import StudentProxy
 from grader.grading.reference_memo import MemoizedReference
 from grader.grading.results import CheckResult, ExerciseResult, SubmissionResult
-from grader.reports.text import sentence
 from grader.sandbox.launcher import SandboxError, Template
 from grader.sandbox.plan import CallPlan
-from grader.sandbox.runner import LoadReport, RunLimits, SubmissionRunner
 
 # Checks asking for nothing but these are run without pytest's per-run fixture machinery.
 DIRECT_FIXTURES = frozenset({"student", "reference", "rng"})
 # From how many submissions a session's templates collapse their memory into huge pages: the
 # collapse costs about 0.2 s once and saves a few ms on each worker (see grader.sandbox.hugepages).
 HUGE_PAGES_FROM = 100
-
-
-@dataclass(frozen=True)
-class CheckSpec:
-    """A collected check: which exercise it grades, what it is worth, whether students see it."""
-
-    name: str
-    exercise: str
-    max_points: float
-    hidden: bool
-    per_student: bool = False  # its inputs are drawn for each student (see `check_seed`)
 
 
 @dataclass(frozen=True)
@@ -166,51 +147,8 @@ class GradingPlugin:
     @pytest.hookimpl(trylast=True)
     def pytest_collection_modifyitems(self, items: list[pytest.Item]) -> None:
         """Give each check its points; order checks by exercise, public before hidden."""
-        order = {exercise.id: index for index, exercise in enumerate(self.assignment.exercises)}
-        marked = []
-        first_of: dict[str, pytest.Item] = {}
-        for item in items:
-            marker = item.get_closest_marker(MARKER)
-            exercise = marker.kwargs.get("exercise") if marker else None
-            if exercise not in order:
-                self.problems.append(self._unknown_exercise(item, exercise))
-                continue
-            name = _check_name(item)
-            if name in first_of:
-                self.problems.append(
-                    f"{_where(first_of[name])} and {_where(item)} are both checks named {name}; "
-                    "rename one of them (students read a check by its name)."
-                )
-                continue
-            first_of[name] = item
-            marked.append((item, exercise, marker.kwargs.get("weight", 1.0)))
-        marked.sort(key=lambda entry: (order[entry[1]], _is_hidden(entry[0], self.assignment)))
-        weights: dict[str, float] = {}
-        for _, exercise, weight in marked:
-            weights[exercise] = weights.get(exercise, 0.0) + weight
-        for item, exercise, weight in marked:
-            points = self.assignment.exercise(exercise).points * weight / weights[exercise]
-            hidden = _is_hidden(item, self.assignment)
-            self.specs[item.nodeid] = CheckSpec(
-                _check_name(item), exercise, points, hidden,
-                per_student=hidden and "rng" in getattr(item, "fixturenames", ()),
-            )  # fmt: skip
-        items[:] = [entry[0] for entry in marked]
-
-    def _unknown_exercise(self, item: pytest.Item, exercise: object) -> str:
-        """The author's mistake of a check tied to no exercise of this assignment, in words."""
-        table = f"[assignments.{self.assignment.id}.exercises]"
-        if exercise is None:
-            return (
-                f"{_where(item)}: {item.name} is not marked as a check of any exercise; mark it "
-                '@check("<exercise>") (from grader.authoring), or rename it so that it does not '
-                "start with test_."
-            )
-        return (
-            f"{_where(item)}: {item.name} is a check of {exercise!r}, which "
-            f"{_shown(self.course.path)} does not list under {table}; fix the exercise name, or "
-            "add the exercise there."
-        )
+        items[:], self.specs, problems = collect_checks(items, self.course, self.assignment)
+        self.problems.extend(problems)
 
     def pytest_collectreport(self, report: pytest.CollectReport) -> None:
         """A check module that cannot be imported is the course's problem: stop and say so."""
@@ -373,7 +311,8 @@ class GradingPlugin:
         if record is None and not code.error:
             plan = self.planner.plan_for(submission.student, items)
         requests = record[0] if record is not None else None
-        runner, load, error, notes = self._open(template, submission, code, plan, requests)
+        opened = open_submission(self.assignment, template, submission, code, plan, requests)
+        runner, load, error, notes = opened
         # A submission that never reached a worker says nothing about the isolation level.
         layers = (*template.base_layers, *runner.layers) if runner and runner.layers else ()
         try:
@@ -431,40 +370,6 @@ class GradingPlugin:
         return SubmissionResult(student, source, self.assignment.max_points, exercises, error,
                                 tuple(notes))  # fmt: skip
 
-    def _open(
-        self,
-        template: Template,
-        submission: Submission,
-        code: SubmissionCode,
-        plan: CallPlan | None,
-        record: list[bytes] | None,
-    ) -> tuple[SubmissionRunner | None, LoadReport, str | None, list[str]]:
-        """Start the submission's sandbox and run its code; say why if it could not run."""
-        if code.error:
-            return None, LoadReport((), ()), code.error, []
-        if nothing := nothing_to_run(submission, code):  # no sandbox is needed to tell
-            return None, LoadReport((), ()), nothing, []
-        limits = self.assignment.limits
-        runner = SubmissionRunner(
-            template,
-            code.cells,
-            submission.source.name,
-            notebook=submission.kind == "ipynb",
-            limits=RunLimits(
-                limits.seconds_per_call, limits.seconds_per_submission, limits.memory_mb
-            ),
-            plan=plan,
-            record=record,
-        )
-        load = runner.load()
-        if load.failure:
-            failed = sentence(f"{submission.display}: running your code {load.failure}")
-            return runner, load, failed, []
-        notes = [describe_cell_error(submission, entry, code.cells) for entry in load.errors]
-        if notes and submission.kind == "py":
-            return runner, load, notes[0], []
-        return runner, load, no_exercise(self.assignment, submission, load), notes
-
     def _run_check(
         self, item: pytest.Item, items: list[pytest.Item], index: int, spec: CheckSpec
     ) -> CheckResult:
@@ -512,40 +417,3 @@ class GradingPlugin:
                 reference = load_module(self.assignment.solution, name)
             self._reference_module = MemoizedReference(reference)
         return self._reference_module
-
-
-def check_seed(course_seed: int, check_name: str, student: str | None = None) -> int:
-    """A stable seed for one check (Python's own hash is salted per process; this is not).
-
-    With `student` (hidden checks), each student is asked about inputs of their own, so that
-    answers copied from another student are answers to other questions, and a regrade asks the
-    same ones again. Public checks' inputs are the same for everyone: students have their code.
-    """
-    key = f"{course_seed}:{check_name}" + ("" if student is None else f":{student}")
-    # surrogateescape: a student id from a file name that is not UTF-8 keeps its own bytes.
-    digest = hashlib.sha256(key.encode("utf-8", "surrogateescape")).digest()
-    return int.from_bytes(digest[:8], "big")
-
-
-def load_module(path: Path, name: str) -> ModuleType:
-    """Import a trusted module (a reference solution) from its path."""
-    spec = importlib.util.spec_from_file_location(name, path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-def _is_hidden(item: pytest.Item, assignment: Assignment) -> bool:
-    return assignment.hidden_checks is not None and Path(item.path) == assignment.hidden_checks
-
-
-def _where(item: pytest.Item) -> str:
-    """A check's file and line, as an author would look for it."""
-    line = item.location[1]
-    return f"{_shown(Path(item.path))}, line {line + 1}" if line is not None else _shown(item.path)
-
-
-def _check_name(item: pytest.Item) -> str:
-    return item.name.removeprefix("test_")

@@ -1,12 +1,12 @@
 """The reference solution answering a student's own hidden checks in the grading process.
 
-Hidden checks draw their inputs per student (see `grader.grading.plugin.check_seed`), so the calls
-they make into one student's submission are made into no other. To still send those calls ahead to
-the student's worker (`grader.sandbox.plan`), a session first rehearses such checks with this caller
-in place of the sandbox: the trusted reference answers each request exactly as a worker running it
-would (the request decoded as a worker decodes it, the answer made plain and encoded by the worker's
-own code), and the requests, recorded in order, become that student's plan. No student code runs
-here: the only code called is the course's reference solution.
+Hidden checks draw their inputs per student (see `grader.grading.collection.check_seed`), so the
+calls they make into one student's submission are made into no other. To still send those calls
+ahead to the student's worker (`grader.sandbox.plan`), a session first rehearses such checks with
+this caller in place of the sandbox: the trusted reference answers each request exactly as a worker
+running it would (the request decoded as a worker decodes it, the answer made plain and encoded by
+the worker's own code), and the requests, recorded in order, become that student's plan. No student
+code runs here: the only code called is the course's reference solution.
 """
 
 from __future__ import annotations

@@ -41,11 +41,13 @@ MODULES = (
     "course/__init__.py", "course/config.py", "course/model.py", "course/reader.py",
     "course/check_files.py",
     "course/notebook_source.py", "course/safe_read.py", "course/submissions.py",
-    "grading/__init__.py", "grading/marker.py", "grading/messages.py", "grading/planning.py",
+    "grading/__init__.py", "grading/collection.py", "grading/marker.py", "grading/messages.py",
+    "grading/opening.py", "grading/planning.py",
     "grading/plugin.py", "grading/proxy.py",
     "grading/pytest.ini", "grading/reference_memo.py", "grading/rehearsal.py",
     "grading/results.py", "grading/session.py",
-    "student/__init__.py", "student/replay.py", "student/selfcheck.py",
+    "student/__init__.py", "student/check_summary.py", "student/replay.py",
+    "student/selfcheck.py",
     "reports/__init__.py", "reports/text.py",
 )  # fmt: skip
 # Every module of these, sub-packages included: they hold no course data, only the code that

@@ -149,7 +149,7 @@ def record(course: Course, assignment: Assignment) -> dict[str, Any]:
     and makes every reference call it can make; a check failing there is a course mistake.
     """
     from grader.course.submissions import submission_at
-    from grader.grading.plugin import load_module
+    from grader.grading.collection import load_module
     from grader.grading.session import run_session
 
     module = load_module(assignment.solution, f"gradkit_recorded_{assignment.id}")
