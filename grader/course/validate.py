@@ -223,10 +223,9 @@ def _repeat_sentences(found: Rehearsal, graded: Graded) -> list[str]:
 def _formulas_fine(found: Rehearsal) -> str:
     if not found.formulas:
         return "no named wrong formulas to try (declare them with wrong_formulas() in known.py)"
-    return (
-        f"{plural(len(found.formulas), 'named wrong formula')} each lose points with a message "
-        "naming them"
-    )
+    if len(found.formulas) == 1:
+        return "the named wrong formula loses points with a message naming it"
+    return f"{len(found.formulas)} named wrong formulas each lose points with a message naming them"
 
 
 def _mutants(course: Course, assignment: Assignment, say: Say, jobs: int | None) -> None:
