@@ -225,8 +225,10 @@ def _source_encoding(data: bytes) -> str | None:
     None for a declaration of an encoding that does not exist."""
     try:
         encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
-    except SyntaxError:  # an unknown codec, or a declaration that contradicts a byte-order mark
-        return None
+    except SyntaxError as error:
+        # Also raised for first lines that are not UTF-8 and declare nothing: those are read as
+        # UTF-8, which says what is wrong with them.
+        return None if "unknown encoding" in str(error) else "utf-8-sig"
     return "utf-8-sig" if encoding == "utf-8" else encoding
 
 
