@@ -196,8 +196,8 @@ def main() -> None:
     solution, and print the floors next to the engine."""
     from course_options import add_assignments_option, chosen_assignments
 
+    from grader.course.figures import read_figure
     from grader.course.submissions import SubmissionCode, preload_for
-    from grader.course.worked_example import PLOT_CODE
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--count", type=int, default=1000)
@@ -216,7 +216,8 @@ def main() -> None:
             source = assignment.solution.read_text(encoding="utf-8")
             print(f"{assignment_id}: {len(plan)} planned calls", flush=True)
             walls: dict[str, float] = {}  # wall seconds per worker, by kind
-            for kind, cells in (("py", [source]), ("ipynb", [PLOT_CODE, source])):
+            drawn = [read_figure(figure).code for figure in assignment.figures]
+            for kind, cells in (("py", [source]), ("ipynb", [*drawn, source])):
                 requests = Path(folder) / f"{assignment_id}.{kind}.requests"
                 write_requests(requests, cells, f"{assignment_id}.{kind}", kind == "ipynb", plan)
                 preload = preload_for(SubmissionCode(tuple(cells)))

@@ -20,10 +20,10 @@ REPO = Path(__file__).resolve().parent.parent
 
 
 def copy_course(destination: Path, **limits: float) -> Path:
-    """Copy course.toml, exercises/, solutions/ and checks/ to `destination`, overriding default
-    limits."""
+    """Copy course.toml, exercises/, solutions/, checks/ and figures/ to `destination`, overriding
+    default limits."""
     destination.mkdir(parents=True, exist_ok=True)
-    for folder in ("exercises", "solutions", "checks"):
+    for folder in ("exercises", "solutions", "checks", "figures"):
         shutil.copytree(REPO / folder, destination / folder)
     text = (REPO / "course.toml").read_text()
     for key, value in limits.items():

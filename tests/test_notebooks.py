@@ -8,9 +8,9 @@ import re
 import nbclient
 import nbformat
 import pytest
-from conftest import REPO
+from conftest import REPO, copy_course
 
-from grader.course.config import load_course
+from grader.course.config import CourseError, load_course
 from grader.student.notebooks import (
     build_notebook,
     docstring_markdown,
@@ -60,16 +60,16 @@ def test_notebook_layout(assignment):
         assert isinstance(tree.body[0].body[-1], ast.Raise)
         assert check.id == f"{exercise.id}-check"
         assert f'check("{exercise.id}", "{assignment.id}.ipynb")' in check.source
-    plot = notebook.cells[ids.index("plot")]
+    plot = notebook.cells[ids.index("figure-tangent-lines")]
     assert "(-0.5, 0.0, 0.5)" in plot.source and "np.linspace(-1.0, 1.0" in plot.source
-    assert ids.index("plot") < ids.index(f"{assignment.exercises[0].id}-text")
+    assert ids.index("figure-tangent-lines") < ids.index(f"{assignment.exercises[0].id}-text")
 
 
 def test_derivatives_notebook_draws_the_worked_example_after_its_section():
     notebook = build_notebook(COURSE.assignment("derivatives"))
     sources = [cell.source for cell in notebook.cells]
     worked = next(i for i, text in enumerate(sources) if text.startswith("## A worked example"))
-    assert notebook.cells[worked + 2].id == "plot"
+    assert notebook.cells[worked + 2].id == "figure-tangent-lines"
     assert sources.index(next(s for s in sources if "def objective" in s)) < sources.index(
         next(s for s in sources if "def derivative" in s)
     )
@@ -111,7 +111,9 @@ def test_notebook_runs_top_to_bottom_on_the_stubs(assignment):
     )
     client.execute()  # raises CellExecutionError if any cell raises
     cells = {cell.id: cell for cell in notebook.cells}
-    assert any("image/png" in output.get("data", {}) for output in cells["plot"].outputs)
+    assert any(
+        "image/png" in output.get("data", {}) for output in cells["figure-tangent-lines"].outputs
+    )
     with_public = public_exercises(assignment.id)
     for exercise in assignment.exercises:
         outputs = cells[f"{exercise.id}-check"].outputs
@@ -121,3 +123,62 @@ def test_notebook_runs_top_to_bottom_on_the_stubs(assignment):
         assert f"{exercise.id}  {expected}" in text
         assert f"<code>{exercise.id}</code>" in page and expected in page
         assert "note:" not in text  # the notebook's other cells all ran cleanly in the sandbox
+
+
+# --- figures: course.toml names the files, the notebook draws them where it says ---------------
+
+FIGURE = (
+    '"""**A line.** The caption, in markdown."""\n\nimport matplotlib.pyplot as plt\n\n'
+    "plt.plot([0, 1])\n"
+)
+
+
+def _course_with_figures(tmp_path, figures: str):
+    """The bundled course's derivatives assignment in a copy whose course.toml lists `figures`."""
+    root = tmp_path / "course"
+    copy_course(root)
+    (root / "figures").mkdir(exist_ok=True)
+    (root / "figures" / "line.py").write_text(FIGURE)
+    (root / "figures" / "other_line.py").write_text(FIGURE.replace("A line", "Another line"))
+    text = (root / "course.toml").read_text()
+    start = text.index("figures = [{ file")
+    end = text.index("\n", start)
+    (root / "course.toml").write_text(text[:start] + f"figures = {figures}" + text[end:])
+    return root / "course.toml"
+
+
+def test_figures_are_drawn_after_the_section_they_name(tmp_path):
+    course = load_course(_course_with_figures(tmp_path, (
+        '["figures/line.py", { file = "figures/other_line.py", after = "A worked example: '
+        'f(x) = x**2" }]'
+    )))  # fmt: skip
+    notebook = build_notebook(course.assignment("derivatives"))
+    ids = [cell.id for cell in notebook.cells]
+    assert ids[:4] == ["intro", "how-to", "figure-line-caption", "figure-line"]
+    worked = next(
+        i for i, cell in enumerate(notebook.cells) if cell.source.startswith("## A worked example")
+    )
+    assert ids[worked + 1 : worked + 3] == ["figure-other-line-caption", "figure-other-line"]
+    assert notebook.cells[worked + 1].source == "**Another line.** The caption, in markdown."
+    assert (
+        notebook.cells[worked + 2].source == "import matplotlib.pyplot as plt\n\nplt.plot([0, 1])"
+    )
+    assert "figure-tangent-lines" not in ids  # only what course.toml names
+
+
+@pytest.mark.parametrize(
+    ("figures", "message"),
+    [
+        ('["figures/none.py"]', "figures[0].file: figures/none.py does not exist"),
+        ('[{ file = "figures/line.py", after = "No such section" }]',
+         "figures[0].after: exercises/derivatives.py's docstring has no section headed "
+         "## No such section; its sections are: "),
+        ('[{ file = "figures/line.py", place = "top" }]', "figures[0].place: unknown key"),
+        ("[3]", "figures[0]: must be a list of figure files"),
+    ],
+)  # fmt: skip
+def test_a_figure_course_toml_cannot_draw_is_one_sentence(tmp_path, figures, message):
+    with pytest.raises(CourseError) as raised:
+        load_course(_course_with_figures(tmp_path, figures))
+    assert message in str(raised.value)
+    assert "\n" not in str(raised.value)

@@ -37,6 +37,16 @@ class Exercise:
 
 
 @dataclass(frozen=True)
+class Figure:
+    """A figure the assignment's notebook draws: a Python file (its docstring the caption, the
+    rest one code cell), placed after the `##` section of the stub's docstring headed `after`
+    (None: after the notebook's introduction)."""
+
+    path: Path
+    after: str | None = None
+
+
+@dataclass(frozen=True)
 class Assignment:
     """One module of exercises: the student stub, its reference solution, points and limits."""
 
@@ -51,6 +61,7 @@ class Assignment:
     public_checks: Path | None = None
     hidden_checks: Path | None = None
     wrong_formulas: Path | None = None
+    figures: tuple[Figure, ...] = ()
 
     @property
     def check_files(self) -> tuple[Path, ...]:

@@ -17,7 +17,15 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from grader.course.model import CHECK_FILES, Assignment, Course, CourseError, Exercise, Limits
+from grader.course.model import (
+    CHECK_FILES,
+    Assignment,
+    Course,
+    CourseError,
+    Exercise,
+    Figure,
+    Limits,
+)
 
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
@@ -78,7 +86,13 @@ _ASSIGNMENT: dict[str, _Rule] = {
     "exercises": _TABLE,
     "limits": replace(_TABLE, required=False),
     **{key: replace(_PATH, required=False) for key in CHECK_FILES},
+    "figures": _Rule(
+        "a list of figure files, each a path or a table { file = <path>, after = <heading> }",
+        lambda value: isinstance(value, list),
+        required=False,
+    ),
 }
+_FIGURE: dict[str, _Rule] = {"file": _PATH, "after": replace(_TEXT, required=False)}
 
 
 class CourseReader:
@@ -162,7 +176,36 @@ class CourseReader:
             exercises=exercises,
             limits=_limits(table.get("limits", {}), defaults),
             **self.check_files(assignment_id, table, key),
+            figures=self.figures(table.get("figures", []), f"{key}.figures", table["module"]),
         )
+
+    def figures(self, entries: list[Any], key: str, module: str) -> tuple[Figure, ...]:
+        """The notebook's figures: files that exist, each after a heading the stub has."""
+        headings = _headings(self.resolve(module))
+        figures = []
+        for index, entry in enumerate(entries):
+            where = f"{key}[{index}]"
+            if isinstance(entry, str):
+                entry = {"file": entry}
+            if not isinstance(entry, dict):
+                raise self.fail(where, f"must be {_ASSIGNMENT['figures'].expected}")
+            self.check(entry, _FIGURE, where)
+            path = self.resolve(entry["file"])
+            if not path.is_file():
+                raise self.fail(
+                    f"{where}.file",
+                    f"{entry['file']} does not exist (looked for {path}); fix the path",
+                )
+            after = entry.get("after")
+            if after is not None and after not in headings:
+                known = "; ".join(headings) or "none"
+                raise self.fail(
+                    f"{where}.after",
+                    f"{module}'s docstring has no section headed ## {after}; its sections are: "
+                    f"{known}",
+                )
+            figures.append(Figure(path, after))
+        return tuple(figures)
 
     def check_files(self, assignment_id: str, table: dict[str, Any], key: str) -> dict[str, Any]:
         """The assignment's check files: each as written (it must exist) or at its default."""
@@ -271,6 +314,15 @@ class CourseReader:
             return function_names(path, written)
         except CourseError as error:
             raise self.fail(key, str(error).rstrip(".")) from None
+
+
+def _headings(module: Path) -> list[str]:
+    """The `##` section headings of a module's docstring (read, never imported)."""
+    try:
+        docstring = ast.get_docstring(ast.parse(module.read_bytes())) or ""
+    except (OSError, SyntaxError, ValueError):
+        return []  # the module's own key reports what is wrong with it
+    return [line[3:].strip() for line in docstring.splitlines() if line.startswith("## ")]
 
 
 def _limits(table: dict[str, Any], defaults: Limits | None) -> Limits:

@@ -24,8 +24,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from grader.course.config import Assignment, Course
+from grader.course.figures import read_figure
 from grader.course.submissions import Submission, SubmissionCode, preload_for
-from grader.course.worked_example import PLOT_CODE
 from grader.grading.results import GradingResult, SubmissionResult
 from grader.sandbox.containment import ONE_THREAD
 
@@ -214,14 +214,14 @@ def isolation_level(layers: set[str]) -> str:
 
 def released_preload(assignment: Assignment, kind: str) -> tuple[str, ...]:
     """What to preload for submissions of `assignment` as released: its stub module ("py") or
-    the notebook generated from it ("ipynb": the stub's code and the worked example's plot).
+    the notebook generated from it ("ipynb": the stub's code and the code of its figures).
 
     Most submissions keep what the release imports, so an early session's first template, started
     before any submission is read, is usually the one they need.
     """
     cells = [assignment.module.read_text(encoding="utf-8")]
     if kind == "ipynb":
-        cells.append(PLOT_CODE)
+        cells += [read_figure(figure).code for figure in assignment.figures]
     return preload_for(SubmissionCode(tuple(cells)))
 
 

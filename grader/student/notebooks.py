@@ -1,9 +1,9 @@
 """The assignment notebooks, generated from `exercises/<assignment>.py` so that the two never drift.
 
-A notebook holds, in order: the module docstring as markdown (one cell per `##` section), the
-module's imports, a plot of the worked example (f(x) = x**2 with three tangent lines), and then,
-for each function of the module, its docstring as markdown, its code (for an exercise, the stub:
-signature, docstring and `raise`) and, after each exercise, a self-check cell.
+A notebook holds, in order: the module docstring as markdown (one cell per `##` section, with
+the figures course.toml names for the assignment after their sections), the module's imports,
+then for each function of the module, its docstring as markdown, its code (for an exercise, the
+stub: signature, docstring and `raise`) and, after each exercise, a self-check cell.
 
 The self-check cell calls `grader.student.selfcheck.check(exercise, notebook_file)`. It checks the
 notebook *file*, as last saved, not the kernel's state: the checks run the file's code in the
@@ -26,7 +26,7 @@ import nbformat
 from nbformat import NotebookNode
 
 from grader.course.config import Assignment, Course
-from grader.course.worked_example import PLOT_CAPTION, PLOT_CODE
+from grader.course.figures import read_figure
 from grader.reports.outputs import check_output_folder
 
 SELF_CHECK_IMPORT = "from grader.student.selfcheck import check"
@@ -56,13 +56,16 @@ def build_notebook(assignment: Assignment) -> NotebookNode:
     tree = ast.parse(source, filename=str(assignment.module))
     exercises = {exercise.id for exercise in assignment.exercises}
     cells = _docstring_cells(ast.get_docstring(tree) or assignment.title)
-    plot_at = next(
-        (i for i, cell in enumerate(cells) if "worked example" in cell.source.lower()), 0
-    )
-    cells[plot_at + 1 : plot_at + 1] = [
-        _markdown("plot-caption", PLOT_CAPTION),
-        _code("plot", PLOT_CODE),
-    ]
+    for figure in reversed(assignment.figures):  # reversed: several after one section keep order
+        drawn = read_figure(figure)
+        heading = f"## {figure.after}"
+        at = next((i for i, cell in enumerate(cells) if cell.source.startswith(heading)), 0)
+        at = at if figure.after else 0
+        name = figure.path.stem.replace("_", "-")
+        cells[at + 1 : at + 1] = [
+            _markdown(f"figure-{name}-caption", drawn.caption),
+            _code(f"figure-{name}", drawn.code),
+        ]
     cells.insert(1, _markdown("how-to", HOW_TO))
     setup = _setup_code(source, [node for node in tree.body if not _is_def_or_docstring(node)])
     if setup:

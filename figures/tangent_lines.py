@@ -1,17 +1,9 @@
-"""The worked example every assignment notebook opens with: f(x) = x**2 and its tangent lines.
-
-A module of its own, free of nbformat, because grading reads `PLOT_CODE` too: it is part of what
-a released notebook runs, so it decides what an early session's template preloads
-(`grader.grading.run.released_preload`), before any notebook is read or built.
-"""
-
-PLOT_CAPTION = """\
-**The worked example, drawn.** The curve is `f(x) = x**2` on `[-1, 1]`; each dashed line is its
+"""**The worked example, drawn.** The curve is `f(x) = x**2` on `[-1, 1]`; each dashed line is its
 tangent at `x = -0.5`, `0` and `0.5`, with slope `f'(x) = 2 * x` (-1, 0 and 1). Read the graph
 from left to right: the slope is negative where the parabola goes down, zero at the minimum and
-positive where it goes up. Close to its point, each tangent line is a good estimate of `f`."""
+positive where it goes up. Close to its point, each tangent line is a good estimate of `f`.
+"""
 
-PLOT_CODE = """\
 # The worked example: f(x) = x**2 and its tangent lines, whose slopes are f'(x) = 2 * x.
 import matplotlib.pyplot as plt
 import numpy as np
@@ -27,4 +19,4 @@ axes.set(xlim=(-1, 1), ylim=(-0.6, 1.1), xlabel="x", ylabel="f(x)")
 axes.set_title("f(x) = x**2 and its tangent lines")
 axes.axhline(0.0, color="grey", linewidth=0.5)
 axes.legend(loc="upper center")
-plt.show()"""
+plt.show()
