@@ -265,3 +265,33 @@ def test_a_public_check_that_fails_in_the_release(tmp_path, capsys):
     assert any("public.py, line 18: the public check double_cases of double fails on the "
                "reference in the student release" in line and "FileNotFoundError" in line
                for line in found), found  # fmt: skip
+
+
+def test_mutants_are_scored_by_the_hidden_checks(tmp_path, capsys):
+    """A mutant only the public checks catch survives: students run those themselves, and
+    `--mutants` shows what the hidden checks would accept. Here the hidden check of square only
+    looks at the type of the answer."""
+    hidden = HIDDEN.replace(
+        'same_number(student, reference, "square", float(rng.uniform(3, 5)), '
+        "wrong=SQUARE_MISTAKES)",
+        "assert isinstance(student.square(float(rng.uniform(3, 5))), float)",
+    )
+    course = write_course(tmp_path / "tiny", {"checks/basics/hidden.py": hidden})
+    _, lines = validate(capsys, "--course", str(course), "--mutants", "--jobs", "2")
+    killed = next(line for line in lines if "killed per function:" in line)
+    square_killed, square_made = killed.split("square ")[1].split("/")
+    assert int(square_killed) == 0 < int(square_made.split(",")[0]), killed
+    assert any(line.strip().startswith("survivor:") and "in square" in line for line in lines)
+
+
+def test_a_reference_that_fails_its_checks_is_not_blamed_on_the_formulas(tmp_path, capsys):
+    solution = SOLUTION.replace("return float(np.asarray(x, dtype=float) ** 2)", "return str(x)")
+    course = write_course(tmp_path / "tiny", {"solutions/basics.py": solution})
+    status, lines = validate(capsys, "--course", str(course))
+    found = problems(lines)
+    assert status == 1
+    assert any("the check square_random of square fails on the reference solution" in line
+               for line in found), found  # fmt: skip
+    assert not [line for line in found if "wrong formula" in line and "of square" in line], found
+    assert any("the named wrong formulas of square were not tried: the reference fails its checks"
+               in line for line in lines), lines  # fmt: skip

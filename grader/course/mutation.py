@@ -14,6 +14,7 @@ see (an equivalent one): a human judges which.
 
 from __future__ import annotations
 
+import functools
 import tempfile
 import time
 from collections import Counter
@@ -86,9 +87,18 @@ def assignment_mutants(
 
 
 def grade_mutants(
-    course: Course, assignment: Assignment, mutants: Sequence[Mutant], jobs: int | None = None
+    course: Course,
+    assignment: Assignment,
+    mutants: Sequence[Mutant],
+    jobs: int | None = None,
+    *,
+    hidden_only: bool = False,
 ) -> tuple[list[Outcome], tuple[str, ...]]:
     """Grade the mutants and the unchanged reference in one engine run; judge each mutant.
+
+    With `hidden_only`, a mutant is killed only by points lost on hidden checks: what the hidden
+    checks would accept, which is what `grader validate --mutants` shows an author (students
+    can run the public ones themselves).
 
     Also returns the exercises on which the unchanged reference itself lost points (it should
     lose none; a mutant there cannot lose what was never earned). A problem with the checks
@@ -103,6 +113,7 @@ def grade_mutants(
         result = grade(course, assignment, discover(root, assignment.id), jobs=jobs)
     graded = {submission.student: submission for submission in result.submissions}
     baseline = graded[REFERENCE_ID]
+    points = functools.partial(_points, hidden_only=hidden_only)
     reference_losses = tuple(
         name for name, points in exercises.items() if _points(baseline, name) < points - LOSS
     )
@@ -110,7 +121,7 @@ def grade_mutants(
     for index, mutant in enumerate(mutants):
         submission = graded[f"mutant{index:05d}"]
         lost = tuple(
-            name for name in exercises if _points(submission, name) < _points(baseline, name) - LOSS
+            name for name in exercises if points(submission, name) < points(baseline, name) - LOSS
         )
         own = mutant.function in exercises
         killed = mutant.function in lost if own else bool(lost)
@@ -118,18 +129,29 @@ def grade_mutants(
     return outcomes, reference_losses
 
 
-def _points(submission: SubmissionResult, exercise: str) -> float:
+def _points(submission: SubmissionResult, exercise: str, *, hidden_only: bool = False) -> float:
     result = submission.exercises.get(exercise)
-    return result.points if result is not None else 0.0
+    if result is None:
+        return 0.0
+    if hidden_only:
+        return sum(check.points for check in result.checks if check.hidden)
+    return result.points
 
 
 def score(
-    course: Course, assignment: Assignment, limit: int | None = None, jobs: int | None = None
+    course: Course,
+    assignment: Assignment,
+    limit: int | None = None,
+    jobs: int | None = None,
+    *,
+    hidden_only: bool = False,
 ) -> Score:
-    """Make, grade and judge the mutants of one assignment."""
+    """Make, grade and judge the mutants of one assignment (see `grade_mutants`)."""
     mutants, equivalent = assignment_mutants(assignment, limit)
     start = time.perf_counter()
-    outcomes, reference_losses = grade_mutants(course, assignment, mutants, jobs)
+    outcomes, reference_losses = grade_mutants(
+        course, assignment, mutants, jobs, hidden_only=hidden_only
+    )
     return Score(
         assignment=assignment.id,
         outcomes=tuple(outcomes),

@@ -159,13 +159,22 @@ def _validate_assignment(
     coverage = _coverage(course, assignment, found)
     graded = grade_own_files(course, assignment, result.where, jobs=min(2, jobs or 2))
     repeats = _repeat_sentences(found, graded)
-    formulas = formula_problems(found, assignment)
+    # A formula of an exercise whose checks fail on the reference itself says nothing more.
+    failing = {check.exercise for run in graded.reference for exercise in run.exercises.values()
+               for check in exercise.checks if not check.passed}  # fmt: skip
+    formulas = formula_problems(found, assignment, skip=failing)
+    untried = sorted({formula.exercise for formula, _ in found.formulas} & failing)
+    if untried:
+        their = "its" if len(untried) == 1 else "their"
+        say(Line(INFO, f"the named wrong formulas of {', '.join(untried)} were not tried: "
+                       f"the reference fails {their} checks"))  # fmt: skip
+    tried = len([formula for formula, _ in found.formulas if formula.exercise not in failing])
     summary.formulas += len(found.formulas)
     for problems, fine in (
         (coverage, "every exercise has a hidden check"),
         (graded.problems, "the reference passes every check; the stub passes none"),
         (repeats, "grading the reference twice gives the same results"),
-        (formulas, _formulas_fine(found)),
+        (formulas, _formulas_fine(tried)),
     ):
         _say_all(problems, say)
         if not problems and fine:
@@ -220,19 +229,19 @@ def _repeat_sentences(found: Rehearsal, graded: Graded) -> list[str]:
     return [sentences[info.name] for info in found.checks if info.name in sentences]
 
 
-def _formulas_fine(found: Rehearsal) -> str:
-    if not found.formulas:
+def _formulas_fine(tried: int) -> str:
+    if not tried:
         return "no named wrong formulas to try (declare them with wrong_formulas() in known.py)"
-    if len(found.formulas) == 1:
+    if tried == 1:
         return "the named wrong formula loses points with a message naming it"
-    return f"{len(found.formulas)} named wrong formulas each lose points with a message naming them"
+    return f"{tried} named wrong formulas each lose points with a message naming them"
 
 
 def _mutants(course: Course, assignment: Assignment, say: Say, jobs: int | None) -> None:
     """Grade the one-site mutants of the reference and say the score and each survivor."""
     try:
         with quiet_sessions():
-            result = score(course, assignment, jobs=jobs)
+            result = score(course, assignment, jobs=jobs, hidden_only=True)
     except GradingError as error:
         say(Line(INFO, f"mutants not graded: {' '.join(str(error).split())}"))
         return

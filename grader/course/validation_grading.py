@@ -85,9 +85,8 @@ def grade_own_files(
             if check.passed:
                 graded.problems.append(
                     f"{_at(where, check)}: the check {check.name} of {check.exercise} passes on "
-                    f"the stub {module}, which only raises NotImplementedError, so it gives "
-                    "points for nothing; make it fail unless the student's function answers "
-                    "right."
+                    f"the stub {module}, which students start from, so it gives points for work "
+                    "not done; make it fail unless the student's function answers right."
                 )
     if len(graded.reference) == 2:
         graded.differing = differing_checks(*graded.reference)
