@@ -17,6 +17,7 @@ from grader.grading.proxy import StudentProxy
 from grader.grading.reference_memo import remembered
 from grader.oracles.compare import Verdict, check_array, check_label, check_number, check_tuple
 from grader.oracles.misconceptions import with_hint
+from grader.oracles.values import is_real_number
 
 Wrong = Mapping[str, Callable[..., Any]]
 # How a wrong formula says it has no value on some arguments (an int-only mistake given a float,
@@ -109,8 +110,9 @@ def unchanged_arguments(student: StudentProxy, function: str, *args: Any,
 
 
 def same_value(got: Any, expected: Any, call: str) -> Verdict:
-    """The oracle that fits the reference's answer: a number, or an array (of any nesting)."""
-    if isinstance(expected, (int, float, np.integer, np.floating)):
+    """The oracle that fits the reference's answer: a number (in any of its forms, a 0-d array
+    included), or an array (of any nesting)."""
+    if is_real_number(expected):
         return check_number(got, float(expected), call=call)
     return check_array(got, np.asarray(expected), call=call)
 

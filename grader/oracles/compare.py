@@ -20,6 +20,7 @@ from grader.oracles.values import (
     format_number,
     format_pair,
     is_real_number,
+    real_scalar,
 )
 
 __all__ = [
@@ -50,12 +51,12 @@ OK = Verdict(True)
 def check_number(
     got: Any, expected: float, *, call: str, rtol: float = 1e-8, atol: float = 1e-12
 ) -> Verdict:
-    """A real number (Python, numpy or a 0-d array) within atol + rtol * |expected| of it."""
+    """A real number within atol + rtol * |expected| of it: a Python or numpy int or float, or a
+    0-d array of either (see `is_real_number`), judged by its value as a float64."""
     reference = _finite_reference(expected)
-    if isinstance(got, np.ndarray) and got.ndim == 0 and got.dtype.kind in "iuf":
-        got = got[()]
     if not is_real_number(got):
         return Verdict(False, _not_a_number(got, call))
+    got = real_scalar(got)
     value = _as_float(got)
     if not np.isfinite(value):
         why = "an undefined operation such as 0/0" if np.isnan(value) else "an overflow or 1/0"
@@ -72,7 +73,7 @@ def check_number(
     message = f"{call} returned {shown}, expected {wanted}."
     if difference <= 1e-3 * abs(reference):
         message += f" They differ by {difference:.2g}, more than the {allowed:.2g} allowed here."
-    return Verdict(False, message)
+    return Verdict(False, message + _precision_hint(got, difference, reference))
 
 
 def check_array(
@@ -110,6 +111,7 @@ def check_array(
     failing = difference > allowed
     if not np.any(failing):
         return OK
+    hint = _precision_hint(got, float(np.max(difference)), float(np.max(np.abs(reference))))
     # the worst entry is the one furthest outside its own tolerance (inf where none is allowed)
     excess = np.where(failing, difference / np.where(allowed > 0, allowed, 1.0), 0.0)
     excess[failing & (allowed == 0)] = np.inf
@@ -120,13 +122,13 @@ def check_array(
         return Verdict(
             False,
             f"{call} returned {format_array(values)}, expected "
-            f"{format_array(reference)}; {detail}.",
+            f"{format_array(reference)}; {detail}.{hint}",
         )
     wrong = int(np.count_nonzero(failing))
     return Verdict(
         False,
         f"{call} returned an array that differs from the expected one at "
-        f"{wrong} of {got.size} positions; {detail}.",
+        f"{wrong} of {got.size} positions; {detail}.{hint}",
     )
 
 
@@ -178,18 +180,55 @@ def _as_float(value: Any) -> float:
         return float("inf") if value > 0 else float("-inf")
 
 
+def _precision_hint(got: Any, difference: float, reference: float) -> str:
+    """Why a close float32 (or float16) answer is refused, or ''.
+
+    Such a number keeps about 6 (or 3) significant digits, and is judged like any other by its
+    value: it passes where the tolerance allows that much rounding and fails where it does not
+    (rtol 1e-8 for a closed form). A failing one that is close (within 1e-3) hears that the dtype,
+    rather than the formula, is the likely cause.
+    """
+    dtype = getattr(got, "dtype", None)
+    if dtype is None or dtype.kind != "f" or dtype.itemsize >= 8:
+        return ""
+    if difference > 1e-3 * max(abs(reference), 1.0):
+        return ""
+    return (
+        f" The answer is a numpy {dtype.name}, which keeps only about "
+        f"{np.finfo(dtype).precision} significant digits: compute in float64, numpy's default, "
+        "instead (converting the result afterwards does not bring the digits back)."
+    )
+
+
 def _not_a_number(got: Any, call: str) -> str:
     """The message for an answer that is not a real number, with a hint where one helps."""
     if got is None:
         return f"{call} returned None, expected a number; is a return statement missing?"
     if isinstance(got, str):
         return f"{call} returned the text {describe(got)}, expected a number, not a str."
-    if isinstance(got, np.ndarray) and got.size == 1:
+    number = _complex_value(got)
+    if number is not None and number.imag == 0:
+        return (
+            f"{call} returned {describe(got)}, expected a number; its imaginary part is 0, "
+            "so return its real part (.real) as a float."
+        )
+    if isinstance(got, np.ndarray) and got.size == 1 and got.dtype.kind in "iuf":
         return (
             f"{call} returned {describe(got)}, expected a single number; "
             "take it out with float(...)."
         )
+    if isinstance(got, (bool, np.bool_)) or getattr(got, "dtype", None) == np.bool_:
+        return f"{call} returned {describe(got)}, expected a number, not a bool."
     return f"{call} returned {describe(got)}, expected a number."
+
+
+def _complex_value(got: Any) -> complex | None:
+    """A complex scalar (Python, numpy, or a 0-d complex array) as a complex, else None."""
+    if isinstance(got, np.ndarray):
+        got = got[()] if got.ndim == 0 else None
+    if isinstance(got, (complex, np.complexfloating)):
+        return complex(got)
+    return None
 
 
 def _not_an_array(got: Any, call: str, want: tuple[int, ...]) -> str:

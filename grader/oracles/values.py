@@ -51,10 +51,29 @@ def unsupported_type_name(value: Any) -> str | None:
 
 
 def is_real_number(value: Any) -> bool:
-    """True for a Python or numpy int or float (bools excluded: True is not an answer of 1.0)."""
+    """True for a real number in any of the forms the contract's "Python or numpy scalar" takes.
+
+    Those are a Python int or float, a numpy integer or floating scalar of any width, and a 0-d
+    numpy array of an integer or floating dtype: what `np.array(v)`, `np.asarray(v)`,
+    `np.where(...)` or `x.sum(keepdims=...)` of a scalar give, holding the number all the same.
+    Refused: bools (True is not an answer of 1.0, and `np.bool_` neither), complex numbers even
+    with a zero imaginary part (the contract asks for a float, and `float()` of a complex raises,
+    in checks that convert an answer once this said it is a number), and arrays of one item but
+    one dimension or more (shape (1,) is an array where a number is asked).
+    """
+    if isinstance(value, np.ndarray):
+        return value.ndim == 0 and value.dtype.kind in "iuf"
     if isinstance(value, (bool, np.bool_)):
         return False
     return isinstance(value, (int, float, np.integer, np.floating))
+
+
+def real_scalar(value: Any) -> Any:
+    """A real number (see `is_real_number`) as a Python or numpy scalar: a 0-d array gives the
+    numpy scalar it holds, of its own dtype; any other value is returned as it is."""
+    if isinstance(value, np.ndarray) and value.ndim == 0 and value.dtype.kind in "iuf":
+        return value[()]
+    return value
 
 
 def cap(text: str, limit: int = MAX_TEXT) -> str:
@@ -64,6 +83,7 @@ def cap(text: str, limit: int = MAX_TEXT) -> str:
 
 def format_number(value: float | int) -> str:
     """A real number as a student would like to read it: short when possible, never 17 digits."""
+    value = real_scalar(value)
     if isinstance(value, (int, np.integer)) and not isinstance(value, (bool, np.bool_)):
         whole = int(value)
         if whole.bit_length() > 100:
@@ -151,6 +171,9 @@ def describe(value: Any, limit: int = MAX_TEXT) -> str:
         return "None"
     if isinstance(value, (bool, np.bool_)):
         return f"{bool(value)} (a bool)"
+    if isinstance(value, np.ndarray):
+        # before numbers: "a 0-d array holding 2.5" says more than "2.5" where an array is asked
+        return _describe_array(value)
     if is_real_number(value):
         return format_number(value)
     if isinstance(value, (complex, np.complexfloating)):
@@ -158,8 +181,6 @@ def describe(value: Any, limit: int = MAX_TEXT) -> str:
     if isinstance(value, str):
         # Only the part shown is rendered: repr of a whole megabyte would be cut anyway.
         return cap(repr(value[:limit]), limit) if len(value) > limit else cap(repr(value), limit)
-    if isinstance(value, np.ndarray):
-        return _describe_array(value)
     if isinstance(value, (list, tuple)):
         kind = "list" if isinstance(value, list) else "tuple"
         if not value:

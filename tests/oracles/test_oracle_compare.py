@@ -185,3 +185,53 @@ def test_tuples() -> None:
     assert not listed.ok and "a list of 2 arrays" in listed.message
     assert "return a, b" in listed.message
     assert "returned 1.0, expected a tuple of 2" in check_tuple(1.0, 2, call="m()").message
+
+
+# --- the forms a real number takes (issue "Grading validity, round two") -----------------------
+
+
+@pytest.mark.parametrize(
+    "got",
+    [
+        np.array(0.75), np.asarray(0.75), np.array([0.75]).sum(), np.array(0.75).sum(keepdims=True),
+        np.where(True, 0.75, 0.0), np.longdouble(0.75), np.array(np.longdouble(0.75)),
+        np.float16(0.75), np.array(0.75, dtype=np.float32),
+    ],
+)  # fmt: skip
+def test_a_right_number_passes_in_any_real_scalar_form(got: object) -> None:
+    assert check_number(got, 0.75, call="derivative(0.375)") == Verdict(True, "")
+
+
+def test_an_int_answer_is_judged_by_its_value() -> None:
+    assert check_number(np.array(-4), -4.0, call="derivative(-2)").ok
+    assert check_number(np.int32(-4), -4.0, call="derivative(-2)").ok
+    wrong = check_number(np.array(-3), -4.0, call="derivative(-2)")
+    assert wrong == Verdict(False, "derivative(-2) returned -3.0, expected -4.0.")
+
+
+def test_float32_passes_within_the_tolerance_and_otherwise_hears_why() -> None:
+    third = np.float32(1 / 3)
+    assert check_number(third, 1 / 3, call="f()", rtol=1e-6).ok
+    assert check_number(np.array(third), 1 / 3, call="f()", rtol=1e-6).ok
+    tight = check_number(third, 1 / 3, call="f()")
+    assert not tight.ok
+    assert "a numpy float32, which keeps only about 6 significant digits" in tight.message
+    # a float32 far from the answer is wrong for another reason: no word on digits
+    assert "float32" not in check_number(np.float32(0.5), 1 / 3, call="f()").message
+    # nor a float64 answer that is close
+    assert "significant digits" not in check_number(1 / 3 + 1e-7, 1 / 3, call="f()").message
+    arrays = check_array(np.array([1 / 3, 2 / 3], dtype=np.float32), [1 / 3, 2 / 3], call="g()")
+    assert "a numpy float32" in arrays.message
+
+
+def test_complex_and_bool_scalars_are_refused_with_their_reason() -> None:
+    for got in (2 + 0j, np.complex128(2), np.array(2 + 0j)):
+        verdict = check_number(got, 2.0, call="f()")
+        assert not verdict.ok
+        assert "its imaginary part is 0, so return its real part (.real)" in verdict.message
+    assert "imaginary part is 0" not in check_number(2 + 1j, 2.0, call="f()").message
+    for got in (np.bool_(True), np.array(True)):
+        verdict = check_number(got, 1.0, call="f()")
+        assert verdict.message.endswith("expected a number, not a bool."), verdict.message
+    one = check_number(np.array([2.0]), 2.0, call="f()")
+    assert one.message.endswith("expected a single number; take it out with float(...).")

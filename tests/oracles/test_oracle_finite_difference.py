@@ -201,3 +201,25 @@ def test_errors_that_do_not_shrink_or_cannot_be_measured() -> None:
         convergence_order(hs, [1.0, -1.0, 1.0, 1.0])
     with pytest.raises(ValueError, match="distinct steps"):
         convergence_order([0.1, 0.1], [1.0, 2.0])
+
+
+# --- the forms a real number takes (issue "Grading validity, round two") -----------------------
+
+
+def test_check_fd_reads_any_real_scalar_form() -> None:
+    h, x = 0.1, 1.0
+    expected = forward(math.sin, x, h)
+    for got in (np.float64(expected), np.array(expected), np.asarray(expected), np.longdouble(
+            expected)):  # fmt: skip
+        verdict = check_fd(got, expected, call="fd", method="forward", h=h, x=x, bounds=SINE)
+        assert verdict.ok, (repr(got), verdict.message)
+    wrong = check_fd(np.array(expected + 1e-3), expected, call="fd", method="forward", h=h, x=x,
+                     bounds=SINE)  # fmt: skip
+    assert not wrong.ok and "returned" in wrong.message
+
+
+def test_convergence_order_of_0d_errors() -> None:
+    steps = geometric_steps(1e-1, 1e-3, 4)
+    errors = [np.array(forward(math.sin, 0.7, h) - math.cos(0.7)) for h in steps]
+    assert check_convergence_order(steps, errors, 1, call="fd").ok
+    assert not check_convergence_order(steps, errors, 2, call="fd").ok

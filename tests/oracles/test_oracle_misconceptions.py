@@ -97,3 +97,16 @@ def test_with_hint_appends_to_a_failing_verdict_only() -> None:
     assert with_hint(passing, 1.0, 1.0) is passing
     plain = check_number(1.7, 1.0, call="derivative(0.5)")
     assert with_hint(plain, 1.7, 1.0) == plain
+
+
+def test_0d_arrays_are_numbers_for_diagnosis_too() -> None:
+    """A 0-d answer gets the same hint as the float it holds (issue "Grading validity, round
+    two")."""
+    assert real_array(np.array(2.0)).shape == ()
+    assert real_array([np.array(1.0), np.float32(2.0)]).tolist() == [1.0, 2.0]
+    assert diagnose(np.array(-1.5), {"the sign flipped": -1.5}) == "the sign flipped"
+    assert describe_relation(np.array(3.0), 1.5) == "the expected value off by a factor of 2"
+    verdict = check_number(np.array(-1.5), 1.5, call="f()")
+    assert with_hint(verdict, np.array(-1.5), 1.5).message.endswith(
+        "This looks like the expected value with the opposite sign."
+    )

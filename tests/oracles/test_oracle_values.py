@@ -96,3 +96,40 @@ def test_remembered_array_text_is_numpys_own_and_follows_the_content() -> None:
     assert array_text(np.array([1, 2]), precision=6, threshold=8) == "[1, 2]"
     assert array_text(np.array([[1.0], [2.0]]), precision=6, threshold=8) == "[[1.], [2.]]"
     assert format_array(np.arange(3.0)) == "[0., 1., 2.]"
+
+
+# --- the forms a real number takes (issue "Grading validity, round two") -----------------------
+
+REAL_FORMS = [
+    2.5, 2, np.float64(2.5), np.float32(2.5), np.float16(2.5), np.longdouble(2.5), np.int8(2),
+    np.uint64(2), np.array(2.5), np.asarray(2.5, dtype=np.float32), np.array(2),
+    np.array(2.5).sum(), np.where(True, np.array(2.5), 0.0), np.array(np.longdouble(2.5)),
+    np.sum(np.array(2.5), keepdims=True),
+]  # fmt: skip
+NOT_REAL = [
+    True, np.bool_(True), np.array(True), 2.5 + 0j, np.complex128(2.5), np.array(2.5 + 0j),
+    np.array([2.5]), np.array([[2.5]]), "2.5", None, [2.5], np.array("2.5"),
+]  # fmt: skip
+
+
+def test_every_real_scalar_form_is_a_number() -> None:
+    for value in REAL_FORMS:
+        assert is_real_number(value), repr(value)
+        assert describe(value) in ("2.5", "2", "a 0-d array holding 2.5", "a 0-d array holding 2")
+
+
+def test_bools_complex_and_arrays_of_one_dimension_are_not_numbers() -> None:
+    for value in NOT_REAL:
+        assert not is_real_number(value), repr(value)
+
+
+def test_real_scalar_unwraps_0d_arrays_only() -> None:
+    from grader.oracles.values import real_scalar
+
+    unwrapped = real_scalar(np.array(2.5, dtype=np.float32))
+    assert type(unwrapped) is np.float32 and unwrapped == 2.5
+    assert type(real_scalar(np.array(3))) is np.int64
+    assert real_scalar(2.5) == 2.5
+    vector = np.array([2.5])
+    assert real_scalar(vector) is vector
+    assert format_number(np.array(7)) == "7" and format_number(np.array(0.1)) == "0.1"
