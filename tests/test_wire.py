@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import io
 import json
+import math
 
 import numpy as np
 import pytest
@@ -182,3 +183,100 @@ def test_lone_surrogates_from_the_other_side_become_replacement_characters():
         "message": "caf\u00e9 \ufffd and \ufffd",
         "labels": ["ok", "\ufffd"],
     }
+
+
+# --- labels, numbers and complex values in the forms students return them -------------------
+
+
+class LyingLabel(str):
+    """A str subclass whose every method a trusted side might call lies about its characters."""
+
+    def __eq__(self, other):
+        return True
+
+    def __ne__(self, other):
+        return False
+
+    def __hash__(self):
+        return hash("increasing")
+
+    def __str__(self):
+        return "increasing"
+
+    def __repr__(self):
+        return "'increasing'"
+
+    def __iter__(self):
+        return iter("increasing")
+
+    def __getitem__(self, index):
+        return "increasing"[index]
+
+    def __len__(self):
+        return len("increasing")
+
+
+def test_numpy_str_crosses_as_a_plain_str():
+    label = np.array(["increasing", "decreasing"])[0]
+    assert type(label) is np.str_
+    back = roundtrip(label)
+    assert type(back) is str and back == "increasing"
+    assert roundtrip([np.str_("a"), (np.str_("b"),)]) == ["a", ("b",)]
+
+
+def test_a_lying_str_subclass_crosses_as_its_real_characters():
+    back = roundtrip(LyingLabel("nonsense"))
+    assert type(back) is str
+    assert back == "nonsense" and back != "increasing"
+    keys = roundtrip({LyingLabel("k"): 1})
+    assert list(keys) == ["k"] and type(next(iter(keys))) is str
+
+
+def test_a_0d_str_array_is_the_label_it_holds():
+    """np.where(d > tol, "increasing", "decreasing") with a number d is a 0-d str array."""
+    back = roundtrip(np.where(2.0 > 1e-8, "increasing", "decreasing"))
+    assert type(back) is str and back == "increasing"
+    with pytest.raises(wire.WireError, match="dtype"):
+        wire.encode(wire.to_plain(np.array(["increasing", "stationary"])))
+
+
+def test_0d_numeric_arrays_stay_arrays():
+    """A check may ask for an array: the oracles, not the boundary, read a 0-d one as a number."""
+    back = roundtrip(np.array(2.5))
+    assert type(back) is np.ndarray and back.shape == () and back == 2.5
+
+
+def test_extended_precision_scalars_cross_as_float64():
+    back = roundtrip(np.longdouble(2.5))
+    assert type(back) is np.float64 and back == 2.5
+    complex_back = roundtrip(np.clongdouble(1 - 2j))
+    assert type(complex_back) is np.complex128 and complex_back == 1 - 2j
+    array = roundtrip(np.array(np.longdouble(2.5)))
+    assert array.dtype == np.longdouble and array == 2.5
+
+
+def test_complex_numbers_cross_with_their_type():
+    class Sly(complex):
+        real = 5.0
+
+    assert roundtrip([1 + 2j, Sly(3, 4)]) == [1 + 2j, 3 + 4j]
+    nan = roundtrip(complex(float("nan"), 1.0))
+    assert type(nan) is complex and math.isnan(nan.real) and nan.imag == 1.0
+    numpy_complex = roundtrip(np.complex64(1 - 1j))
+    assert type(numpy_complex) is np.complex64 and numpy_complex == 1 - 1j
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        b'{"$complex": [1.0]}',
+        b'{"$complex": [1.0, "2"]}',
+        b'{"$complex": [1, 2]}',
+        b'{"$complex": [[1.0], 2.0]}',
+        b'{"$scalar": "<c16", "value": 1.0}',
+        b'{"$scalar": "<f8", "value": {"$complex": [1.0, 0.0]}}',
+    ],
+)
+def test_malformed_complex_numbers_are_refused(message):
+    with pytest.raises(wire.WireError):
+        wire.decode(message)

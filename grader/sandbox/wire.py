@@ -74,30 +74,63 @@ def to_plain(value: Any, depth: int = 0) -> Any:
     kind = type(value)
     if value is None or kind in (bool, int, float, str):
         return value
+    if isinstance(value, str):
+        # Before numpy scalars: numpy.str_ (an item of an array of labels) is a str subclass,
+        # and so is a student's own class. Either is read by its characters alone.
+        return plain_str(value)
     if isinstance(value, np.generic):
         return _numpy_scalar(value)
     if isinstance(value, np.ndarray):
-        return np.array(value, copy=True, subok=False)
+        array = np.array(value, copy=True, subok=False)
+        if array.ndim == 0 and array.dtype.kind == "U":
+            # what np.where(d > tol, "increasing", "decreasing") gives for a number d: one
+            # label. No check can ask for an array of str (they cannot cross), so this loses
+            # nothing; longer str arrays stay refused by `encode`.
+            return plain_str(array.item())
+        return array
     if isinstance(value, bool):
         return bool.__bool__(value)
     if isinstance(value, int):
         return int.__index__(value)
     if isinstance(value, float):
         return float.__float__(value)
-    if isinstance(value, str):
-        return str.__str__(value)
+    if isinstance(value, complex):
+        # read through the base class's descriptors: a subclass may redefine .real and .imag
+        return complex(complex.real.__get__(value), complex.imag.__get__(value))
     if isinstance(value, (list, tuple)):
         items = list.__iter__(value) if isinstance(value, list) else tuple.__iter__(value)
         plain = [to_plain(item, depth + 1) for item in items]
         return plain if isinstance(value, list) else tuple(plain)
     if isinstance(value, dict):
-        return {str(key): to_plain(item, depth + 1) for key, item in dict.items(value)}
+        return {_key_text(key): to_plain(item, depth + 1) for key, item in dict.items(value)}
     return Unsupported(type(value).__name__)
+
+
+def plain_str(value: str) -> str:
+    """The characters of a str or of any str subclass, as an exact `str`.
+
+    ``str.__str__`` is the base class's own slot, called directly: for a subclass it copies the
+    characters into a new exact str without looking up anything on the subclass, so an override
+    of ``__str__``, ``__iter__``, ``__getitem__``, ``__eq__`` or ``__hash__`` runs no code here.
+    """
+    return str.__str__(value)
+
+
+def _key_text(key: Any) -> str:
+    """A dict key as a plain str: a str subclass by its characters, anything else by ``str()``
+    (which runs here, in the worker, where running student code is expected)."""
+    return plain_str(key) if isinstance(key, str) else str(key)
 
 
 def _numpy_scalar(value: np.generic) -> Any:
     if value.dtype.kind not in NUMERIC_KINDS:
         return Unsupported(f"numpy.{type(value).__name__}")
+    if isinstance(value, (np.longdouble, np.clongdouble)) and value.dtype.itemsize > 8:
+        # `.item()` of an extended-precision scalar is that scalar again, which JSON cannot
+        # carry; the grader judges every number as a float64 (or complex128), so rounding to
+        # it here keeps all that judging reads.
+        wide = np.complex128 if value.dtype.kind == "c" else np.float64
+        return wide(value)
     return value.dtype.type(value.item())
 
 
@@ -117,6 +150,10 @@ def _tag(value: Any, depth: int) -> Any:
         return value
     if kind is float:
         return value if math.isfinite(value) else {"$float": repr(value)}
+    if kind is complex:
+        # so that a check can say "its imaginary part is 0, return .real" instead of
+        # "cannot be graded"; the oracles refuse complex numbers where a real one is asked
+        return {"$complex": [_tag(value.real, depth + 1), _tag(value.imag, depth + 1)]}
     if isinstance(value, np.ndarray):
         return {"$ndarray": _npy_text(value)}
     if isinstance(value, np.generic):
@@ -196,6 +233,8 @@ def _untag(value: Any, depth: int, hooks: dict[str, Hook], count: list[int]) -> 
     tag = next(iter(value))
     if tag == "$float":
         return _special_float(value[tag])
+    if tag == "$complex":
+        return _complex(value[tag], depth, hooks, count)
     if tag == "$ndarray":
         return _load_npy(value[tag])
     if tag == "$scalar":
@@ -229,14 +268,23 @@ def _special_float(text: Any) -> float:
     return float(text)
 
 
+def _complex(parts: Any, depth: int, hooks: dict[str, Hook], count: list[int]) -> complex:
+    if type(parts) is not list or len(parts) != 2:
+        raise WireError("malformed complex number")
+    real, imag = (_untag(part, depth + 1, hooks, count) for part in parts)
+    if type(real) is not float or type(imag) is not float:
+        raise WireError("malformed complex number")
+    return complex(real, imag)
+
+
 def _scalar(dtype_str: Any, item: Any) -> np.generic:
     try:
         dtype = np.dtype(str(dtype_str)[:8])
     except TypeError as error:
         raise WireError("malformed numpy scalar") from error
-    if dtype.kind not in NUMERIC_KINDS or type(item) not in (bool, int, float, list):
+    if dtype.kind not in NUMERIC_KINDS or type(item) not in (bool, int, float, complex, list):
         raise WireError("numpy scalars must be numeric")
-    if type(item) is list:
+    if type(item) is list or (type(item) is complex) != (dtype.kind == "c"):
         raise WireError("malformed numpy scalar")
     return dtype.type(item)
 
