@@ -147,3 +147,106 @@ def test_reads_back_what_sympy_prints(expression: sympy.Expr) -> None:
     # the constructors evaluate as they build (4*(x + y) becomes 4*x + 4*y), so the same
     # expression may come back in another form: equal as an expression, if not as a tree
     assert parsed == expression or sympy.simplify(parsed - expression) == 0
+
+
+# --- what SymPy prints for real expressions (issue "Grading validity, round two") -------------
+
+IMAGINARY = sympy.I
+
+
+def test_reads_the_imaginary_unit_and_the_functions_sympy_prints() -> None:
+    assert reads("I*exp(I*x)") == IMAGINARY * sympy.exp(IMAGINARY * x)
+    assert reads("(exp(I*x) - exp(-I*x))/(2*I)") == (
+        sympy.exp(IMAGINARY * x) - sympy.exp(-IMAGINARY * x)
+    ) / (2 * IMAGINARY)
+    for name in ("sec", "csc", "cot", "asec", "acsc", "acot", "sech", "csch", "coth", "asinh",
+                 "acosh", "atanh", "acoth"):  # fmt: skip
+        assert reads(f"{name}(x + 2*y)") == getattr(sympy, name)(x + 2 * y)
+    assert reads("Max(0, x)") == sympy.Max(0, x)
+    assert reads("Min(x, y, 1)") == sympy.Min(x, y, 1)
+    assert reads("atan2(y, x)") == sympy.atan2(y, x)
+    assert reads("log(x, 2)") == sympy.log(x) / sympy.log(2)
+    assert reads("Heaviside(x)").args == (x, sympy.S.Half)
+    assert reads("Heaviside(x, 1)").args == (x, 1)
+    assert reads("re(x*I)").func is sympy.re and reads("im(y)").func is sympy.im
+    assert reads("conjugate(x)").func is sympy.conjugate
+
+
+def test_functions_that_would_work_at_length_are_built_unevaluated() -> None:
+    """re((x + I)**1000) evaluated expands the power, minutes in the trusted grader; built as
+    it is written, it is judged by value like anything else."""
+    for text in ("re((x + I)**1000)", "im(exp(I*x)*(x + I)**300)", "Heaviside((x + I)**1000)",
+                 "conjugate((x + I)**1000)"):  # fmt: skip
+        expression = reads(text)
+        assert expression.args[0] == parse_expression(text[text.index("(") + 1 : -1], ("x", "y"))
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("Max(x)", "at position 1, Max takes at least two arguments"),
+        ("atan2(x, y, 1)", "at position 11, atan2 takes two arguments"),
+        ("Heaviside(x, 1, 2)", "at position 15, Heaviside takes at most two arguments"),
+        ("Max(x, x, x, x, x, x, x, x, x)", "Max takes at most eight arguments"),
+        ("Max(I, x)", "at position 1, Max cannot take these arguments"),
+        ("log(x, y, 2)", "log takes at most two arguments"),
+        ("i*x", "unknown name 'i'; write I for the imaginary unit"),
+        ("x*j", "unknown name 'j'; write I for the imaginary unit"),
+        ("Derivative(x, x)", "unknown name 'Derivative'"),
+        ("I.real", "unexpected character '.'"),
+        ("re.__class__", "unexpected character '.'"),
+        ("Piecewise((1, x > 0))", "unknown name 'Piecewise'"),
+        ("x > 0", "unexpected character '>'"),
+        ("sympify(x)", "unknown name 'sympify'"),
+    ],
+)
+def test_new_names_keep_the_whitelist_closed(text: str, words: str) -> None:
+    assert words in refusal(text)
+
+
+def test_the_imaginary_unit_cannot_be_a_variable() -> None:
+    with pytest.raises(ValueError, match="function or constant"):
+        parse_expression("x", ["I"])
+    assert "use x, y, pi, E, I or one of the functions" in refusal("q")
+
+
+COMPLEX_LEAVES = st.sampled_from(
+    [x, y, sympy.Integer(2), sympy.Rational(3, 4), sympy.pi, IMAGINARY]
+)
+
+
+def _positive_part(argument: sympy.Expr) -> sympy.Expr:
+    """Max(argument, 0), or nan (assumed away) where SymPy cannot order the argument."""
+    try:
+        return sympy.Max(argument, 0)
+    except (TypeError, ValueError):
+        return sympy.nan
+
+
+PRINTED_FUNCTIONS = [sympy.exp, sympy.sin, sympy.sec, sympy.cot, sympy.asinh, sympy.atanh,
+                     sympy.sqrt, sympy.Abs, sympy.sign, _positive_part]  # fmt: skip
+
+
+def _combine_complex(children: st.SearchStrategy[sympy.Expr]) -> st.SearchStrategy[sympy.Expr]:
+    return st.one_of(
+        st.builds(lambda f, a: f(a), st.sampled_from(PRINTED_FUNCTIONS), children),
+        st.builds(lambda a, b: a + b, children, children),
+        st.builds(lambda a, b: a * b, children, children),
+        st.builds(lambda a, b: a / b, children, children),
+        st.builds(lambda a, n: a**n, children, st.sampled_from([-1, 2, sympy.Rational(1, 2)])),
+    )
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.recursive(COMPLEX_LEAVES, _combine_complex, max_leaves=6))
+def test_reads_back_what_sympy_prints_with_i_and_the_new_functions(expression) -> None:
+    """Read back from its printed form, an expression has the same (complex) value."""
+    from grader.oracles.symbolic.numeric import complex_value_at
+
+    assume(not expression.has(sympy.zoo, sympy.nan, sympy.oo, -sympy.oo))
+    parsed = reads(str(expression))
+    point = {x: sympy.Rational(7, 10), y: sympy.Rational(-13, 10)}
+    mine, theirs = complex_value_at(parsed, point), complex_value_at(expression, point)
+    assert (mine is None) == (theirs is None)
+    if mine is not None:
+        assert abs(mine - theirs) <= 1e-12 * max(1.0, abs(theirs))

@@ -2,13 +2,23 @@
 
 The rule, in order:
 
-1. Numeric: both sides are evaluated (30 significant digits, see `numeric`) at seeded random
-   points, rounded to two decimals so a message can name them exactly. A point where either side
-   is not a finite real number (outside a domain, such as log of a negative, or overflowing) is
-   skipped. A point where the sides differ by more than 1e-8 relative is a counterexample:
-   NOT_EQUAL.
+1. Numeric: both sides are evaluated (30 significant digits, in complex arithmetic, see `numeric`)
+   at random points (see `_draw`): irrational-looking numbers of 1280 random bits, at several
+   scales from 0.05 to 50 and of both signs. No grid: at points with two decimals
+   `1000*sin(100*pi*x)` is 0, and so is any `sin(10**k*pi*x)` on a grid of k decimals, or
+   `sin(2**k*pi*x)` at doubles; a point of more random bits than the evaluation's precision
+   (which grows with the largest intermediate value, 2**k*pi*x included) leaves every such term
+   its size. The points are drawn from the check's seed mixed with the two expressions
+   themselves: the same answer always gets the same verdict, and no answer can be fitted to
+   the points it will be judged at, which it would change by being written.
+   A point where the reference is not a finite real number (outside its domain, such as log of
+   a negative, or overflowing) or the answer is not finite is skipped, and another drawn.
+   Where the reference is real, the answer's complex value must be within
+   ``ATOL + RTOL * max(|answer|, |reference|)`` of it, RTOL = 1e-12: a tiny imaginary part left
+   by rounding passes (30 digits leave some 1e-40), and so does the rounding of a SymPy Float
+   printed with 15 digits, while a term such as `1e-9*x` is a counterexample: NOT_EQUAL.
 2. If at least `MIN_POINTS` (8) points agree, the answer is EQUAL: two different expressions
-   built from the whitelisted functions agreeing to 8 digits at 8 random points is not a
+   built from the whitelisted functions agreeing to 12 digits at 8 random points is not a
    coincidence a student can arrange.
 3. Otherwise (too few points in the domain) the difference is canonicalised, by construction,
    then `expand`, then `simplify`, each only when the difference is small enough for it; reaching
@@ -29,6 +39,7 @@ simplification times out has already been compared at every point in its domain.
 from __future__ import annotations
 
 import enum
+import hashlib
 import math
 import time
 from collections.abc import Callable, Sequence
@@ -39,20 +50,30 @@ import numpy as np
 import sympy
 
 from grader.oracles.symbolic.limits import CpuLimit, OutOfTime, can_fork, in_child
-from grader.oracles.symbolic.numeric import value_at
+from grader.oracles.symbolic.numeric import complex_value_at, real_part
 from grader.oracles.symbolic.parser import make_symbols
-from grader.oracles.values import format_pair
+from grader.oracles.values import format_number, format_pair
 
 POINTS = 12
 MIN_POINTS = 8
-MAX_DRAWS = 40
+# Draws until 12 points agree: a domain such as |x| < 1 (asin) holds one draw in four.
+MAX_DRAWS = 60
+# Magnitudes of the points, cycled so that each scale is met: a term like 1e-30*x**20 shows only
+# at the largest, one like 1e-14/x**3 only at the smallest.
+SCALES = ((0.05, 0.5), (0.5, 2.0), (2.0, 8.0), (8.0, 50.0))
+# Random bits of a point: above the most the evaluation ever uses (`numeric` bounds it near 1160
+# bits), so that no frequency 2**k or 10**k an answer can write makes a term vanish there.
+POINT_BITS = 1280
 # Simplification cannot be interrupted, so only differences small enough to simplify in about a
 # second are tried; larger ones with too few real points are undecided.
 MAX_EXPAND_OPS = 60
 MAX_EXPANDED_POWER = 8
 MAX_SIMPLIFY_OPS = 30
-RTOL = 1e-8
-ATOL = 1e-10
+# Relative: far above the evaluation's rounding and the 15 digits SymPy prints a Float with, far
+# below any term written to change the answer (1e-9*x is caught). Absolute: only for values that
+# are 0 but for rounding, which 30 digits with guard bits leave far below 1e-30.
+RTOL = 1e-12
+ATOL = 1e-30
 
 
 class Outcome(enum.Enum):
@@ -117,20 +138,34 @@ def _numeric(
 ) -> Equivalence | None:
     """Steps 1 and 2 of the rule: a counterexample or a timeout, else None with `agreed[0]`
     counting the points where both sides agree (kept there should the CPU limit interrupt)."""
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng([seed, _fingerprint(student, reference)])
     for draw in range(MAX_DRAWS):
         if agreed[0] >= POINTS:
             break
         if time.monotonic() >= deadline:
             return _timeout(call, timeout, agreed[0])
-        point = _draw(rng, symbols, positive=draw % 2 == 1)
-        got, want = value_at(student, point), value_at(reference, point)
-        if got is None or want is None:
+        point = _draw(rng, symbols, draw)
+        exact = complex_value_at(reference, point)
+        want = None if exact is None else real_part(exact)
+        if want is None:
+            continue  # outside the reference's domain
+        got = complex_value_at(student, point)
+        if got is None:
             continue
         if abs(got - want) > ATOL + RTOL * max(abs(got), abs(want)):
             return _counterexample(call, point, got, want, agreed[0])
         agreed[0] += 1
     return None
+
+
+def _fingerprint(student: sympy.Expr, reference: sympy.Expr) -> int:
+    """A number that is the same for the same two expressions, in every process and run.
+
+    SymPy prints an expression in one canonical order, and sha256 does not depend on the
+    interpreter's hash seed.
+    """
+    text = f"{sympy.srepr(student)}\n{sympy.srepr(reference)}".encode()
+    return int.from_bytes(hashlib.sha256(text).digest()[:8], "big")
 
 
 def _symbolic(
@@ -193,24 +228,41 @@ def _on(expression: sympy.Expr, symbols: dict[str, sympy.Symbol]) -> sympy.Expr:
 
 
 def _draw(
-    rng: np.random.Generator, symbols: dict[str, sympy.Symbol], *, positive: bool
+    rng: np.random.Generator, symbols: dict[str, sympy.Symbol], draw: int
 ) -> dict[sympy.Symbol, sympy.Rational]:
-    """A random point with two decimals; every other one positive, for log and sqrt."""
-    low = 0.1 if positive else -3.0
-    return {
-        symbol: sympy.Rational(round(float(rng.uniform(low, 3.0)) * 100), 100)
-        for symbol in symbols.values()
-    }
+    """The `draw`-th random point: each coordinate an exact rational of `POINT_BITS` random bits
+    in one of the `SCALES`, cycled by the draw and the coordinate's place; every other point
+    positive in all coordinates, for log and sqrt, the others of random signs."""
+    point = {}
+    for place, symbol in enumerate(symbols.values()):
+        low, high = SCALES[(draw // 2 + place) % len(SCALES)]
+        fraction = sympy.Rational(int.from_bytes(rng.bytes(POINT_BITS // 8), "big"),
+                                  2**POINT_BITS)  # fmt: skip
+        magnitude = _rational(low) + (_rational(high) - _rational(low)) * fraction
+        negative = draw % 2 == 0 and bool(rng.integers(2))
+        point[symbol] = -magnitude if negative else magnitude
+    return point
+
+
+def _rational(number: float) -> sympy.Rational:
+    """A scale's bound as the exact decimal it is written as (0.05 is 1/20)."""
+    return sympy.Rational(repr(number))
 
 
 def _where(point: dict[sympy.Symbol, sympy.Rational]) -> str:
-    return ", ".join(f"{symbol.name} = {float(value):g}" for symbol, value in point.items())
+    """The point to 12 significant digits: enough to evaluate both sides there and see them
+    differ (a counterexample differs by far more than that rounding changes)."""
+    return ", ".join(f"{symbol.name} = {float(value):.12g}" for symbol, value in point.items())
 
 
 def _counterexample(
-    call: str, point: dict[sympy.Symbol, sympy.Rational], got: float, want: float, agreed: int
+    call: str, point: dict[sympy.Symbol, sympy.Rational], got: complex, want: float, agreed: int
 ) -> Equivalence:
-    shown, wanted = format_pair(got, want)
+    shown, wanted = format_pair(got.real, want)
+    if abs(got.imag) > RTOL * max(abs(got), abs(want)):
+        # a real-looking part, or no difference at all in it, would hide what is wrong
+        sign = "-" if got.imag < 0 else "+"
+        shown = f"the complex number {shown} {sign} {format_number(abs(got.imag))}*I"
     message = (
         f"{call} is not equivalent to the expected answer: at {_where(point)} it is {shown}, "
         f"the expected answer is {wanted}."

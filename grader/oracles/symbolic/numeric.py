@@ -17,6 +17,12 @@ that 181 characters cost it 7.5 s per point and 211 characters 70 s.
 
 A node the screen has no rule for occurs only in a course's own reference (students' input goes
 through the whitelist parser): such an expression is evaluated by `evalf`, as before.
+
+Values are complex throughout: a real function written with I, such as
+`(exp(I*x) - exp(-I*x))/(2*I)`, passes through complex intermediates, and its imaginary part at
+the end is the rounding of 30 digits, some 1e-40, never an answer's. `complex_value_at` gives that
+complex value; `value_at` only a real one. Functions defined on real numbers alone (Heaviside, Max,
+Min, atan2) raise, and so skip the point, when given a complex intermediate.
 """
 
 from __future__ import annotations
@@ -48,6 +54,45 @@ _UNARY: dict[type, Callable[[complex], complex]] = {
     sympy.atan: cmath.atan,
     sympy.Abs: lambda z: complex(abs(z)),
     sympy.sign: lambda z: complex((z.real > 0) - (z.real < 0)) if z.imag == 0 else z / abs(z),
+    # the reciprocal functions as quotients (a pole raises ZeroDivisionError and skips the
+    # point), their inverses through 1/z, as SymPy defines them
+    sympy.sec: lambda z: 1 / cmath.cos(z),
+    sympy.csc: lambda z: 1 / cmath.sin(z),
+    sympy.cot: lambda z: cmath.cos(z) / cmath.sin(z),
+    sympy.asec: lambda z: cmath.acos(1 / z),
+    sympy.acsc: lambda z: cmath.asin(1 / z),
+    sympy.acot: lambda z: cmath.atan(1 / z),
+    sympy.sech: lambda z: 1 / cmath.cosh(z),
+    sympy.csch: lambda z: 1 / cmath.sinh(z),
+    sympy.coth: lambda z: cmath.cosh(z) / cmath.sinh(z),
+    sympy.asinh: cmath.asinh,
+    sympy.acosh: cmath.acosh,
+    sympy.atanh: cmath.atanh,
+    sympy.acoth: lambda z: cmath.atanh(1 / z),
+    sympy.re: lambda z: complex(z.real),
+    sympy.im: lambda z: complex(z.imag),
+    sympy.conjugate: lambda z: z.conjugate(),
+}
+
+
+def _real_part(z: complex) -> float:
+    """The value of a function argument that must be real; a complex one skips the point."""
+    if z.imag != 0:
+        raise ValueError("a real function of a complex value")
+    return z.real
+
+
+def _heaviside(z: complex, at_zero: complex) -> complex:
+    real = _real_part(z)
+    return complex(1.0 if real > 0 else 0.0 if real < 0 else at_zero)
+
+
+# Functions of more than one argument, or of a real argument only.
+_MANY: dict[type, Callable[..., complex]] = {
+    sympy.Heaviside: _heaviside,
+    sympy.Max: lambda *zs: complex(max(_real_part(z) for z in zs)),
+    sympy.Min: lambda *zs: complex(min(_real_part(z) for z in zs)),
+    sympy.atan2: lambda y, x: complex(math.atan2(_real_part(y), _real_part(x))),
 }
 
 _CONTEXT = mpmath.MPContext()
@@ -75,6 +120,43 @@ _MP_UNARY: dict[type, Callable[[Any], Any]] = {
     sympy.atan: _CONTEXT.atan,
     sympy.Abs: abs,
     sympy.sign: _mp_sign,
+    sympy.sec: _CONTEXT.sec,
+    sympy.csc: _CONTEXT.csc,
+    sympy.cot: _CONTEXT.cot,
+    sympy.asec: lambda v: _CONTEXT.acos(1 / v),
+    sympy.acsc: lambda v: _CONTEXT.asin(1 / v),
+    sympy.acot: lambda v: _CONTEXT.atan(1 / v),
+    sympy.sech: _CONTEXT.sech,
+    sympy.csch: _CONTEXT.csch,
+    sympy.coth: _CONTEXT.coth,
+    sympy.asinh: _CONTEXT.asinh,
+    sympy.acosh: _CONTEXT.acosh,
+    sympy.atanh: _CONTEXT.atanh,
+    sympy.acoth: lambda v: _CONTEXT.atanh(1 / v),
+    sympy.re: _CONTEXT.re,
+    sympy.im: _CONTEXT.im,
+    sympy.conjugate: _CONTEXT.conj,
+}
+
+
+def _mp_real(value: Any) -> Any:
+    if isinstance(value, _CONTEXT.mpc):
+        if value.imag != 0:
+            raise ValueError("a real function of a complex value")
+        return value.real
+    return value
+
+
+def _mp_heaviside(value: Any, at_zero: Any) -> Any:
+    real = _mp_real(value)
+    return _CONTEXT.mpf(1) if real > 0 else _CONTEXT.mpf(0) if real < 0 else at_zero
+
+
+_MP_MANY: dict[type, Callable[..., Any]] = {
+    sympy.Heaviside: _mp_heaviside,
+    sympy.Max: lambda *values: max(_mp_real(value) for value in values),
+    sympy.Min: lambda *values: min(_mp_real(value) for value in values),
+    sympy.atan2: lambda y, x: _CONTEXT.atan2(_mp_real(y), _mp_real(x)),
 }
 
 
@@ -83,7 +165,26 @@ class _Unscreenable(Exception):
 
 
 def value_at(expression: sympy.Expr, point: dict[sympy.Symbol, sympy.Rational]) -> float | None:
-    """The expression's value at the point if it is a finite real number, else None."""
+    """The expression's value at the point if it is a finite real number, else None.
+
+    Real means an imaginary part within rounding: below 1e-20 of the value (or of 1), where 30
+    digits leave some 1e-40.
+    """
+    number = complex_value_at(expression, point)
+    return None if number is None else real_part(number)
+
+
+def real_part(number: complex) -> float | None:
+    """`number` as a float if its imaginary part is rounding only (see `value_at`), else None."""
+    if abs(number.imag) > 1e-20 * max(1.0, abs(number.real)):
+        return None
+    return number.real
+
+
+def complex_value_at(
+    expression: sympy.Expr, point: dict[sympy.Symbol, sympy.Rational]
+) -> complex | None:
+    """The expression's value at the point if it is a finite complex number, else None."""
     floats = {symbol: complex(float(value)) for symbol, value in point.items()}
     screen = _Screen(floats)
     try:
@@ -97,23 +198,23 @@ def value_at(expression: sympy.Expr, point: dict[sympy.Symbol, sympy.Rational]) 
         number = complex(_Exact(point, bits).value(expression))
     except (ValueError, OverflowError, ZeroDivisionError, TypeError):
         return None
-    return _real(number)
+    return _finite(number)
 
 
-def _real(number: complex) -> float | None:
+def _finite(number: complex) -> complex | None:
     if not (math.isfinite(number.real) and math.isfinite(number.imag)):
         return None
-    if abs(number.imag) > 1e-20 * max(1.0, abs(number.real)):
-        return None
-    return number.real
+    return number
 
 
-def _evalf_value(expression: sympy.Expr, point: dict[sympy.Symbol, sympy.Rational]) -> float | None:
+def _evalf_value(
+    expression: sympy.Expr, point: dict[sympy.Symbol, sympy.Rational]
+) -> complex | None:
     try:
         number = complex(expression.evalf(DIGITS, subs=point))
     except (TypeError, ValueError, OverflowError, ZeroDivisionError):
         return None
-    return _real(number)
+    return _finite(number)
 
 
 class _Screen:
@@ -157,9 +258,12 @@ class _Screen:
                 raise ZeroDivisionError("0 to a negative power")
             return base**exponent
         rule = _UNARY.get(type(node))
-        if rule is None or len(node.args) != 1:
+        if rule is not None and len(node.args) == 1:
+            return rule(self.value(node.args[0]))
+        many = _MANY.get(type(node))
+        if many is None:
             raise _Unscreenable(type(node).__name__)
-        return rule(self.value(node.args[0]))
+        return many(*(self.value(arg) for arg in node.args))
 
 
 class _Exact:
@@ -203,4 +307,6 @@ class _Exact:
             if exponent.is_Integer:
                 return _CONTEXT.power(base, int(exponent))  # exact repeated squaring
             return _CONTEXT.power(base, self.value(exponent))
+        if type(node) in _MP_MANY:
+            return _MP_MANY[type(node)](*(self.value(arg) for arg in node.args))
         return _MP_UNARY[type(node)](self.value(node.args[0]))
