@@ -29,7 +29,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import nbformat
 import pytest
+from nbgrader.api import Gradebook
+from nbgrader_course import completed, nbgrader
 
 pytestmark = pytest.mark.slow
 
@@ -585,3 +588,67 @@ def test_nbgrader_build_writes_the_source_notebooks(
     notebook = json.loads((folder / "source" / ACTIVATIONS / f"{ACTIVATIONS}.ipynb").read_text())
     code = "".join("".join(cell["source"]) for cell in notebook["cells"])
     assert "return s * (1.0 - s)" in code  # the reference, in its solution cell
+
+
+def test_grade_nbgrader_writes_the_authored_courses_scores_into_the_gradebook(
+    gradkit: Venv, authored: Path, scratch: Path
+) -> None:
+    """`grader grade --nbgrader` on the authored course: nbgrader releases the built notebook, a
+    student who fills every solution cell with the reference's code and one who hands the
+    release back as it is are graded in the sandbox, and their scores reach gradebook.db."""
+    folder = scratch / "nbgrader-graded"
+    built = gradkit.run("nbgrader", "build", str(folder), "--course", str(authored), cwd=scratch)
+    assert built.returncode == 0, built.stdout + built.stderr
+    nbgrader("generate_assignment", SLOPES, cwd=folder)
+    release = folder / "release" / SLOPES / f"{SLOPES}.ipynb"
+    source = folder / "source" / SLOPES / f"{SLOPES}.ipynb"
+    handed_in = {
+        "alice": completed(release, source, {}),
+        "carol": nbformat.read(release, as_version=4),
+    }
+    for student, notebook in handed_in.items():
+        place = folder / "submitted" / student / SLOPES
+        place.mkdir(parents=True)
+        nbformat.write(notebook, place / f"{SLOPES}.ipynb")
+    graded = gradkit.run(
+        "grade", "--nbgrader", str(folder), "--assignment", SLOPES, "--course", str(authored),
+        "--jobs", "2", cwd=scratch,
+    )  # fmt: skip
+    assert graded.returncode == 0, graded.stdout + graded.stderr
+    with Gradebook(f"sqlite:///{folder / 'gradebook.db'}") as gradebook:
+        totals = {
+            submission.student_id: submission.score
+            for submission in gradebook.find_assignment(SLOPES).submissions
+        }
+        maximum = gradebook.find_assignment(SLOPES).max_score
+    assert maximum == 2.0  # secant_slope and square_slope, 1 point each in the template
+    assert totals == {"alice": maximum, "carol": 0}
+
+
+def test_notebooks_are_generated_for_every_assignment_of_the_authored_course(
+    gradkit: Venv, authored: Path, scratch: Path
+) -> None:
+    """`grader notebooks` writes one notebook per assignment of the authored course: the stub's
+    teaching text as markdown and its functions as code cells."""
+    out = scratch / "authored-notebooks"
+    run = gradkit.run("notebooks", "--out", str(out), cwd=authored)
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert sorted(path.name for path in out.iterdir()) == [f"{ACTIVATIONS}.ipynb",
+                                                           f"{SLOPES}.ipynb"]  # fmt: skip
+    notebook = nbformat.read(out / f"{ACTIVATIONS}.ipynb", as_version=4)
+    code = "".join(cell.source for cell in notebook.cells if cell.cell_type == "code")
+    assert "def sigmoid_derivative(" in code and "def sigmoid(" in code
+    assert any(cell.cell_type == "markdown" for cell in notebook.cells)
+
+
+def test_the_benchmarks_measure_the_authored_course(authored: Path) -> None:
+    """`benchmarks/scale.py --course` grades the authored course's generated submissions (from
+    its own reference) and prints a row for its assignment."""
+    done = subprocess.run(
+        [sys.executable, "benchmarks/scale.py", "--course", str(authored / "course.toml"),
+         "--sizes", "2", "--assignments", ACTIVATIONS],
+        cwd=REPO, capture_output=True, text=True, timeout=300, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stdout + done.stderr
+    rows = [line.split() for line in done.stdout.splitlines()[2:]]
+    assert rows[0][:2] == [ACTIVATIONS, "2"]
