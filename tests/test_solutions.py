@@ -27,7 +27,9 @@ import pytest
 import sympy as sp
 
 ROOT = Path(__file__).resolve().parent.parent
-ASSIGNMENTS = ("derivatives", "gradients", "descent")
+ASSIGNMENTS = ("derivatives", "gradients", "descent", "backprop")
+# Given in the stubs, not graded: no probe asks for them.
+GIVEN = ("objective", "sigmoid", "mlp_loss")
 EPS = np.finfo(float).eps
 
 
@@ -762,6 +764,8 @@ def squares(x: np.ndarray) -> float:
 
 
 ASYMMETRIC = [[2.0, 1.0], [0.0, 4.0]]
+# W1 (d = 2, k = 3), b1, W2, b2: a small network whose hidden units are far from saturated.
+NETWORK = ([[0.5, -0.3, 0.8], [0.2, 0.7, -0.4]], [0.1, -0.2, 0.05], [1.0, -0.5, 0.7], 0.3)
 # Calls chosen so that every known wrong formula gives a different answer: large steps for the
 # finite differences, a non-symmetric A, integer points, labels at and around their boundaries.
 PROBES: dict[str, list[tuple[Any, ...]]] = {
@@ -788,6 +792,18 @@ PROBES: dict[str, list[tuple[Any, ...]]] = {
     "minibatches": [(7, 3, 1)],
     "sgd_epoch": [([1.0, 0.5], DATA_X.tolist(), DATA_Y.tolist(), 0.05, 2, 3)],
     "momentum_step": [([1.0, 2.0], [0.5, 0.0], [2.0, -1.0], 0.1)],
+    "chain_rule_derivative": [(np.cos, sine, np.cos, 1.5)],
+    "sigmoid_derivative": [(0.0,), ([-2.0, 0.0, 3.0],), (-1000.0,)],
+    "relu_derivative": [([-1.5, 0.0, 2.0],)],
+    "mlp_gradients": [(*NETWORK, DATA_X.tolist(), [0.5, -1.0, 2.0, 0.0])],
+    "clip_by_norm": [([3.0, 4.0], 1.0), ([3.0, 4.0], 10.0), ([0.0, 0.0], 1.0)],
+    "adagrad_step": [([1.0, 2.0], [0.5, 1.0], [3.0, -1.0], 0.1)],
+    "rmsprop_step": [([1.0, 2.0], [0.5, 1.0], [3.0, -1.0], 0.01)],
+    "adam_step": [
+        ([1.0, 2.0], [0.0, 0.0], [0.0, 0.0], [3.0, -1.0], 1, 0.1),
+        ([1.0, 2.0], [0.1, -0.2], [0.5, 1.0], [3.0, -1.0], 2, 0.01),
+    ],
+    "newton_step": [([1.0, 2.0], [2.0, 4.0], [[3.0, 1.0], [1.0, 2.0]])],
 }
 
 # Which functions each example gets wrong (bob's and dana's mistakes are listed in their files).
@@ -812,6 +828,11 @@ WRONG: dict[str, dict[str, set[str]]] = {
         "alice": set(),
         "bob": {"gradient_descent", "mse_gradient", "sgd_epoch", "momentum_step"},
         "dana": {"minibatches"},
+    },
+    "backprop": {
+        "alice": set(),
+        "bob": {"chain_rule_derivative", "mlp_gradients", "clip_by_norm", "adam_step"},
+        "dana": {"rmsprop_step"},
     },
 }
 
@@ -845,7 +866,7 @@ def wrong_functions(namespace: dict[str, Any], assignment: str) -> set[str]:
     solution = reference(assignment)
     wrong = set()
     for name, value in vars(solution).items():
-        if name.startswith("_") or not inspect.isfunction(value) or name == "objective":
+        if name.startswith("_") or not inspect.isfunction(value) or name in GIVEN:
             continue
         for args in PROBES[name]:
             expected = value(*fresh(args))

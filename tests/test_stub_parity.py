@@ -21,8 +21,8 @@ import numpy as np
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-ASSIGNMENTS = ("derivatives", "gradients", "descent")
-GIVEN = "objective"
+ASSIGNMENTS = ("derivatives", "gradients", "descent", "backprop")
+GIVEN = ("objective", "sigmoid", "mlp_loss")  # given in the stubs, not graded
 
 # CURRICULUM.md's tables, in their order: name and parameters with their defaults.
 CONTRACT: dict[str, list[tuple[str, str]]] = {
@@ -55,6 +55,19 @@ CONTRACT: dict[str, list[tuple[str, str]]] = {
         ("minibatches", "n_samples, batch_size, seed"),
         ("sgd_epoch", "w, X, y, lr, batch_size, seed"),
         ("momentum_step", "x, velocity, grad, lr, beta=0.9"),
+    ],
+    "backprop": [
+        ("sigmoid", "z"),
+        ("mlp_loss", "W1, b1, W2, b2, X, y"),
+        ("chain_rule_derivative", "df, g, dg, x"),
+        ("sigmoid_derivative", "z"),
+        ("relu_derivative", "z"),
+        ("mlp_gradients", "W1, b1, W2, b2, X, y"),
+        ("clip_by_norm", "grad, max_norm"),
+        ("adagrad_step", "x, accum, grad, lr=0.01, eps=1e-8"),
+        ("rmsprop_step", "x, sq_avg, grad, lr=0.001, rho=0.9, eps=1e-8"),
+        ("adam_step", "x, m, v, grad, t, lr=0.001, beta1=0.9, beta2=0.999, eps=1e-8"),
+        ("newton_step", "x, grad, H"),
     ],
 }
 
@@ -96,6 +109,15 @@ PLAUSIBLE_ARGS: dict[str, tuple[Any, ...]] = {
     "minibatches": (5, 2, 0),
     "sgd_epoch": (np.zeros(2), np.eye(2), np.ones(2), 0.1, 1, 0),
     "momentum_step": (np.ones(2), np.zeros(2), np.ones(2), 0.1),
+    "chain_rule_derivative": (np.cos, _square, lambda x: 2 * x, 1.5),
+    "sigmoid_derivative": (0.0,),
+    "relu_derivative": (np.array([-1.0, 0.0, 2.0]),),
+    "mlp_gradients": (np.zeros((2, 3)), np.zeros(3), np.ones(3), 0.0, np.ones((4, 2)), np.zeros(4)),
+    "clip_by_norm": (np.array([3.0, 4.0]), 1.0),
+    "adagrad_step": (np.ones(2), np.zeros(2), np.ones(2)),
+    "rmsprop_step": (np.ones(2), np.zeros(2), np.ones(2)),
+    "adam_step": (np.ones(2), np.zeros(2), np.zeros(2), np.ones(2), 1),
+    "newton_step": (np.ones(2), np.ones(2), np.eye(2)),
 }
 
 
@@ -162,20 +184,22 @@ def test_stub_parameters_and_defaults_follow_the_curriculum(assignment: str, nam
 
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
 def test_solutions_define_the_same_functions_as_the_stubs(assignment: str) -> None:
-    stubs = set(public_functions(stub(assignment))) - {GIVEN}
-    solutions = set(public_functions(reference(assignment))) - {GIVEN}
+    stubs = set(public_functions(stub(assignment))) - set(GIVEN)
+    solutions = set(public_functions(reference(assignment))) - set(GIVEN)
     assert stubs == solutions
 
 
 @pytest.mark.parametrize(("assignment", "name"), STUB_CASES)
 def test_solution_signature_equals_the_stub_signature(assignment: str, name: str) -> None:
     solution = getattr(reference(assignment), name, None)
-    if solution is None and name == GIVEN:
+    if solution is None and name in GIVEN:
         pytest.skip("the given objective need not be redefined by the solutions")
     assert inspect.signature(solution) == inspect.signature(getattr(stub(assignment), name))
 
 
-@pytest.mark.parametrize(("assignment", "name"), [case for case in STUB_CASES if case[1] != GIVEN])
+@pytest.mark.parametrize(
+    ("assignment", "name"), [case for case in STUB_CASES if case[1] not in GIVEN]
+)
 def test_every_stub_raises_not_implemented_with_a_sentence(assignment: str, name: str) -> None:
     with pytest.raises(NotImplementedError) as raised:
         getattr(stub(assignment), name)(*PLAUSIBLE_ARGS[name])
@@ -190,7 +214,7 @@ def test_every_stub_body_is_a_docstring_and_one_raise(assignment: str) -> None:
     functions = [node for node in tree.body if isinstance(node, ast.FunctionDef)]
     assert functions, "no functions found"
     for function in functions:
-        if function.name == GIVEN:
+        if function.name in GIVEN:
             continue
         docstring, *rest = function.body
         assert isinstance(docstring, ast.Expr) and isinstance(docstring.value, ast.Constant)
@@ -207,6 +231,34 @@ def test_the_given_objective_is_implemented_in_the_stub() -> None:
     assert objective(3.0) == 9.0
     assert objective(-0.5) == objective(0.5) == 0.25
     np.testing.assert_array_equal(objective(np.array([-2.0, 0.0, 1.5])), [4.0, 0.0, 2.25])
+
+
+def test_the_given_backprop_functions_are_the_references_in_the_stub() -> None:
+    """A student's sigmoid and mlp_loss are the reference's: same values, same types."""
+    given, trusted = stub("backprop"), reference("backprop")
+    rng = np.random.default_rng(4)
+    for z in (
+        0.0,
+        -1000.0,
+        1000.0,
+        3,
+        np.float32(-2.5),
+        [-40.0, 0.0, 40.0],
+        rng.normal(size=(2, 3)),
+    ):
+        got, expected = given.sigmoid(z), trusted.sigmoid(z)
+        assert type(got) is type(expected)
+        np.testing.assert_array_equal(got, expected)
+    assert given.sigmoid(0.0) == 0.5 and given.sigmoid(-1000.0) == 0.0
+    for m, d, k in ((1, 1, 1), (5, 3, 2), (4, 2, 1)):
+        network = (rng.normal(size=(d, k)), rng.normal(size=k), rng.normal(size=k), 0.3)
+        data = (rng.normal(size=(m, d)), rng.normal(size=m))
+        got = given.mlp_loss(*network, *data)
+        assert type(got) is float
+        assert got == trusted.mlp_loss(*network, *data)
+        as_lists = [a.tolist() if isinstance(a, np.ndarray) else a for a in (*network, *data)]
+        assert given.mlp_loss(*as_lists) == got
+    assert given.mlp_loss([[0.0]], [0.0], [1.0], 0.5, [[1.0]], [0.0]) == 0.25
 
 
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
@@ -227,7 +279,7 @@ def test_every_stub_docstring_states_a_contract_and_a_worked_example(
     assert heading, f"{name} has no worked example"
     assert re.search(r"\d", example), f"the worked example of {name} has no number"
     assert ">>> " in example, f"the worked example of {name} shows no call"
-    if name != GIVEN:
+    if name != "objective":  # the one given function simple enough to need no argument list
         assert "Returns:" in text and "Arguments:" in text
 
 
