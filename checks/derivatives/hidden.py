@@ -19,9 +19,6 @@ from grader.authoring import (
     StudentProxy,
     check,
     geometric_steps,
-    same_array,
-    same_labels,
-    same_number,
     scalar_function,
     unchanged_arguments,
 )
@@ -30,12 +27,13 @@ from .known import (
     DERIVATIVE_MISTAKES,
     DIFFERENCE_MISTAKES,
     SIGN_MISTAKES,
-    SIGNS,
     TANGENT_MISTAKES,
     converges,
     same_default_step,
     same_derivative_text,
     same_difference,
+    same_named,
+    same_signs,
     symbolic_mistakes,
 )
 
@@ -121,11 +119,17 @@ def sign_cases(name: str, rng: np.random.Generator) -> list[tuple[tuple, dict]]:
         # 2e-8 is beyond the default tol of 1e-8 but would be within any default tol above 2e-8.
         return [((float(rng.uniform(0.5, 5)),), {}), ((-int(rng.integers(2, 10)), 1), {}),
                 ((2e-8,), {})]  # fmt: skip
+    if name == "zero":
+        # The docstring's own stationary point, d = 0 (a float, minus zero and an int), and
+        # tol = 0, the smallest tolerance allowed: only d == 0 is stationary then.
+        return [((0.0,), {}), ((-0.0,), {}), ((0,), {}), ((0.0, 0.0), {}),
+                ((1e-300,), {"tol": 0.0}), ((-1e-300, 0.0), {}), ((3.0, 0), {})]  # fmt: skip
     tol = sign_tol(rng)
     # Each case list holds a label other than "stationary" too, so that a function answering
     # "stationary" whatever d is earns nothing here.
     if name == "within":
-        return [((0.4 * tol, tol), {}), ((-5e-9,), {}), ((-3 * tol, tol), {})]
+        return [((0.4 * tol, tol), {}), ((-5e-9,), {}), ((-3 * tol, tol), {}),
+                ((-0.4 * tol,), {"tol": tol})]  # fmt: skip
     if name == "at":
         return [((tol, tol), {}), ((-tol,), {"tol": tol}), ((2 * tol, tol), {})]
     return [((float(np.nextafter(tol, 2)), tol), {}), ((float(np.nextafter(-tol, -2)), tol), {})]
@@ -139,17 +143,17 @@ def test_derivative_random_array_keeps_its_shape(
     student: StudentProxy, reference: ModuleType, rng: np.random.Generator
 ) -> None:
     """A random (2, 3) array gives 2 * x elementwise, as a (2, 3) array."""
-    same_array(student, reference, "derivative", rng.uniform(-5, 5, size=(2, 3)),
-               wrong=DERIVATIVE_MISTAKES)  # fmt: skip
+    x = rng.uniform(-5, 5, size=(2, 3))
+    same_named(student, reference, "derivative", x, wrong=DERIVATIVE_MISTAKES)
 
 
 @check("derivative")
 def test_derivative_of_numbers(
     student: StudentProxy, reference: ModuleType, rng: np.random.Generator
 ) -> None:
-    """A random float and an int each give one number."""
-    for x in derivative_numbers(rng):
-        same_number(student, reference, "derivative", x, wrong=DERIVATIVE_MISTAKES)
+    """A random float, an int and 0.0 each give one number."""
+    for x in (*derivative_numbers(rng), 0.0):
+        same_named(student, reference, "derivative", x, wrong=DERIVATIVE_MISTAKES)
 
 
 @check("derivative")
@@ -157,7 +161,8 @@ def test_derivative_of_int_list(
     student: StudentProxy, reference: ModuleType, rng: np.random.Generator
 ) -> None:
     """A list of ints is an array too: 2 * x elementwise, as a numpy array."""
-    same_array(student, reference, "derivative", int_list(rng), wrong=DERIVATIVE_MISTAKES)
+    x = int_list(rng)
+    same_named(student, reference, "derivative", x, wrong=DERIVATIVE_MISTAKES)
 
 
 @check("derivative")
@@ -177,15 +182,15 @@ def test_tangent_estimate_where_f_is_negative(
 ) -> None:
     """Random points with f < 0 < f', a step forward and a step back."""
     for x, delta_x in tangent_points(rng):
-        same_number(student, reference, "tangent_estimate", BELOW, BELOW_SLOPE, x, delta_x,
-                    wrong=TANGENT_MISTAKES)  # fmt: skip
+        same_named(student, reference, "tangent_estimate", BELOW, BELOW_SLOPE, x, delta_x,
+                   wrong=TANGENT_MISTAKES)  # fmt: skip
 
 
 @check("tangent_estimate")
 def test_tangent_estimate_int_arguments(student: StudentProxy, reference: ModuleType) -> None:
     """x and delta_x as ints: x = -1, delta_x = -2."""
-    same_number(student, reference, "tangent_estimate", BELOW, BELOW_SLOPE, -1, -2,
-                wrong=TANGENT_MISTAKES)  # fmt: skip
+    same_named(student, reference, "tangent_estimate", BELOW, BELOW_SLOPE, -1, -2,
+               wrong=TANGENT_MISTAKES)  # fmt: skip
 
 
 # --- forward_difference, central_difference, second_derivative -------------------------------
@@ -309,8 +314,7 @@ def test_second_derivative_second_order(student: StudentProxy, rng: np.random.Ge
 def labels(student: StudentProxy, reference: ModuleType, name: str,
            rng: np.random.Generator) -> None:  # fmt: skip
     """The labels of the cases `name` (see `sign_cases`), a wrong one naming the mistake."""
-    same_labels(student, reference, "interpret_sign", sign_cases(name, rng), vocabulary=SIGNS,
-                wrong=SIGN_MISTAKES)  # fmt: skip
+    same_signs(student, reference, sign_cases(name, rng), wrong=SIGN_MISTAKES)
 
 
 @check("interpret_sign")
@@ -319,6 +323,14 @@ def test_interpret_sign_far_from_zero(
 ) -> None:
     """A clearly positive float and 2e-8 with the default tol, a negative int with tol = 1."""
     labels(student, reference, "far", rng)
+
+
+@check("interpret_sign")
+def test_interpret_sign_at_zero(
+    student: StudentProxy, reference: ModuleType, rng: np.random.Generator
+) -> None:
+    """d = 0 (as 0.0, -0.0 and 0) is stationary, also with tol = 0, where 1e-300 is not."""
+    labels(student, reference, "zero", rng)
 
 
 @check("interpret_sign", weight=1.5)

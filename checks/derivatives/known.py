@@ -38,6 +38,7 @@ from grader.authoring import (
     Wrong,
     check_convergence_order,
     check_fd,
+    check_label,
     check_number,
     check_symbolic,
     derivative_at,
@@ -48,8 +49,11 @@ from grader.authoring import (
     fd_tolerance,
     is_real_number,
     parse_expression,
+    real_array,
     remembered,
     require,
+    same_array,
+    same_number,
     smoothness,
     unsupported_type_name,
     wrong_formulas,
@@ -70,10 +74,18 @@ NEEDS = {
     "second_derivative": "f(x + h), f(x) and f(x - h)",
 }
 TRUNCATING = "an integer x silently truncating x + h"
-# Defaults a student may put in place of the contract's (another exercise's, sqrt(eps), ...).
-OTHER_STEPS = (1e-3, 1e-4, 1e-5, 1e-6, 1e-7, 1e-8)
+# Defaults a student may put in place of the contract's: powers of ten, sqrt(eps), cbrt(eps).
+OTHER_STEPS = (*(float(f"1e-{k}") for k in range(1, 16)), float(np.finfo(float).eps) ** 0.5,
+               float(np.finfo(float).eps) ** (1 / 3))  # fmt: skip
+FORMULA = {
+    "forward_difference": "(f(x + h) - f(x)) / h",
+    "central_difference": "(f(x + h) - f(x - h)) / (2 * h)",
+    "second_derivative": "(f(x + h) - 2 * f(x) + f(x - h)) / h**2",
+}
 # A wrong formula closer than this to the right answer (relatively) is not named: it is a guess.
 SEPARATION = 1e-4
+# Two wrong values closer than this (relatively) are one answer: neither is named where they meet.
+APART = 1e-5
 
 
 # --- derivative ------------------------------------------------------------------------------
@@ -130,10 +142,11 @@ def _quotient(f: Callable, x: Any, h: float, ahead: float, behind: float, over: 
 
 
 def _truncated(x: Any, offset: float) -> float:
-    """x + offset as an int array holds it: numpy casts the float back, towards zero."""
-    if not isinstance(x, (int, np.integer)) or isinstance(x, bool):
-        raise TypeError("only an integer x is truncated")
-    return float(math.trunc(int(x) + offset))
+    """x + offset as an array of x's own type holds it: numpy casts the float back towards zero
+    for an int x; a float x is not truncated (the mistake then gives the right answer)."""
+    if isinstance(x, (int, np.integer)) and not isinstance(x, bool):
+        return float(math.trunc(int(x) + offset))
+    return float(x) + offset
 
 
 def _forward(f: Callable, x: Any, h: float) -> float:
@@ -380,27 +393,86 @@ def evaluation_hint(function: str, evaluations: int) -> str:
 
 
 def value_of(formula: Callable[..., Any], args: Sequence[Any], kwargs: Mapping[str, Any]) -> Any:
-    """A wrong formula's value on these arguments, or None where it has none (an int-only
-    mistake given a float, a division by zero)."""
+    """A wrong formula's value on these arguments, or None where it has none (a division by
+    zero, an argument it cannot take)."""
     try:
         return remembered(formula)(*args, **kwargs)
     except NO_VALUE_HERE:
         return None
 
 
+def _near(a: np.ndarray, b: np.ndarray, rtol: float) -> bool:
+    """Whether two real arrays are the same answer to within rtol of the larger, elementwise."""
+    if a.shape != b.shape:
+        return False
+    with np.errstate(invalid="ignore"):
+        return bool(np.all(np.abs(a - b) <= rtol * np.maximum(np.abs(a), np.abs(b)) + 1e-300))
+
+
+def apart(values: Mapping[str, Any], expected: Any, *, rtol: float = APART) -> dict[str, Any]:
+    """The wrong values that tell their mistake apart here: each differs by more than rtol from
+    the right answer, from zero (what a function that computes nothing returns) and from every
+    other wrong value. A mistake whose value coincides with another's, or with the right one, on
+    a check's inputs is not named there: naming it would be a guess."""
+    arrays = {name: real_array(value) for name, value in values.items()}
+    right = real_array(expected)
+    kept = {}
+    for name, value in arrays.items():
+        if value is None or not np.any(value) or (right is not None and _near(value, right, rtol)):
+            continue
+        others = (other for key, other in arrays.items() if key != name and other is not None)
+        if not any(_near(value, other, rtol) for other in others):
+            kept[name] = values[name]
+    return kept
+
+
+def separable(wrong: Wrong | None, reference: ModuleType, function: str, args: Sequence[Any],
+              kwargs: Mapping[str, Any] | None = None) -> Wrong:  # fmt: skip
+    """The formulas of `wrong` that are `apart` on this call of `function`: what to pass as
+    `wrong=` to `same_number` and its kin."""
+    kwargs = dict(kwargs or {})
+    expected = getattr(reference, function)(*args, **kwargs)
+    values = {name: value_of(formula, args, kwargs) for name, formula in (wrong or {}).items()}
+    values = {name: value for name, value in values.items() if value is not None}
+    return {name: wrong[name] for name in apart(values, expected)}  # type: ignore[index]
+
+
+def same_named(student: StudentProxy, reference: ModuleType, function: str, *args: Any,
+               wrong: Wrong | None = None, **kwargs: Any) -> Any:  # fmt: skip
+    """`same_array` or `same_number` (by the reference's answer), naming only `separable`
+    mistakes."""
+    judge = same_array if isinstance(getattr(reference, function)(*args, **kwargs),
+                                     np.ndarray) else same_number  # fmt: skip
+    return judge(student, reference, function, *args,
+                 wrong=separable(wrong, reference, function, args, kwargs), **kwargs)  # fmt: skip
+
+
 def telling(wrong: Wrong | None, args: Sequence[Any], kwargs: Mapping[str, Any], expected: float,
             *, rtol: float = SEPARATION) -> Wrong:  # fmt: skip
-    """The wrong formulas whose value here differs from the right one by more than `rtol`.
+    """The wrong formulas that can be named on these arguments: each differs from the right
+    answer by more than `rtol` relatively, and is `apart` from the others.
 
     At the default steps a forward and a central difference agree to about 1e-6, the precision
     of the diagnosis; naming either there would be a guess.
     """
-    kept = {}
+    values = {}
     for name, formula in (wrong or {}).items():
         value = value_of(formula, args, kwargs)
         if value is not None and abs(value - expected) > rtol * abs(expected):
-            kept[name] = formula
-    return kept
+            values[name] = value
+    return {name: wrong[name] for name in apart(values, expected)}  # type: ignore[index]
+
+
+def fd_verdict(got: Any, expected: float, call: Any, function: str, f: SymbolicFunction,
+               x: Any, h: float) -> Verdict:  # fmt: skip
+    """A finite difference against the reference's same formula at step h, within the method's
+    rounding error there."""
+    return check_fd(got, expected, call=call, method=METHOD[function], h=h, x=float(x),
+                    bounds=bounds_near(f, x, h))  # fmt: skip
+
+
+def _is_int(x: Any) -> bool:
+    return isinstance(x, (int, np.integer)) and not isinstance(x, bool)
 
 
 def same_difference(student: StudentProxy, reference: ModuleType, function: str,
@@ -409,17 +481,25 @@ def same_difference(student: StudentProxy, reference: ModuleType, function: str,
     """A finite difference of f at x against the reference's same formula at the same step.
 
     `h` is passed by keyword unless None (the contract's default step). The tolerance is the
-    method's rounding error (both answers carry the same truncation error).
+    method's rounding error (both answers carry the same truncation error). A wrong answer at an
+    int x is asked again at float(x): only when that one is right is the int the cause (a step
+    too small for x, or a wrong formula, fails both and is not called a truncation).
     """
     kwargs = {} if h is None else {"h": h}
     result = getattr(student, function).call(f, x, **kwargs)
     call = student.last_call
     expected = getattr(reference, function)(f, x, **kwargs)
     step = DEFAULT_STEP[function] if h is None else float(h)
-    verdict = check_fd(result.value, expected, call=call, method=METHOD[function], h=step,
-                       x=float(x), bounds=bounds_near(f, x, step))  # fmt: skip
+    verdict = fd_verdict(result.value, expected, call, function, f, x, step)
     if verdict.ok:
         return result.value
+    if _is_int(x):
+        again = getattr(student, function)(f, float(x), **kwargs)
+        right = getattr(reference, function)(f, float(x), **kwargs)
+        if fd_verdict(again, right, "", function, f, float(x), step).ok:
+            fail(f"{verdict.message} The same call with x = {float(x)!r} is right: this looks "
+                 f"like {TRUNCATING}; start with x = float(x).")  # fmt: skip
+        wrong = {name: formula for name, formula in (wrong or {}).items() if name != TRUNCATING}
     candidates = telling(wrong, (f, x), kwargs, expected)
     named = explain(verdict, result.value, expected, candidates, (f, x), kwargs)
     if named.message == verdict.message:
@@ -437,46 +517,67 @@ def step_distance(got: Any, reference: ModuleType, function: str, f: SymbolicFun
     return abs(float(got) - float(expected)) / tolerance
 
 
+def steps_matching(got: Any, reference: ModuleType, function: str, f: SymbolicFunction,
+                   x: float) -> list[float]:  # fmt: skip
+    """The step of `OTHER_STEPS` at which the contract's formula gives `got`, as a list of one,
+    or [] when no step or several do.
+
+    Below the default step the answers at all smaller steps are within rounding of each other;
+    the formula run at one of them gives the same bits, or within a hundredth of its rounding
+    error, and that one is named; failing such a match, a step is named when only it is within
+    its rounding error of the answer.
+    """
+    if not is_real_number(got) or not math.isfinite(float(got)):
+        return []
+    default = DEFAULT_STEP[function]
+    distances = {h: step_distance(got, reference, function, f, x, h)
+                 for h in OTHER_STEPS if h != default}  # fmt: skip
+    for bound in (0.01, 1.0):
+        within = [h for h, distance in distances.items() if distance <= bound]
+        if within:
+            return within if len(within) == 1 else []
+    return []
+
+
 def same_default_step(student: StudentProxy, reference: ModuleType, function: str,
                       f: SymbolicFunction, x: float, *,
                       wrong: Wrong | None = None) -> None:  # fmt: skip
     """`function(f, x)` without h: the reference's answer at the contract's default step.
 
     f and x are chosen so that the truncation error at the default step is far above the rounding
-    error at any step in `OTHER_STEPS`: each other default gives another answer. The message names
-    the step that explains the student's answer best, if any does (a step of 1e-7 explains an
-    answer at 1e-6 too, within its larger rounding error, but less closely).
+    error at the usual other steps. A wrong answer is asked again with the default step given:
+    only when that one is right is the default step the cause, and a step is named only when it
+    alone of `OTHER_STEPS` reproduces the answer (a more accurate formula at the right step, or
+    a tiny step lost in rounding, reproduces no step, or several).
     """
     result = getattr(student, function).call(f, x)
     call = student.last_call
     expected = getattr(reference, function)(f, x)
-    step, method = DEFAULT_STEP[function], METHOD[function]
-    verdict = check_fd(result.value, expected, call=call, method=method, h=step, x=float(x),
-                       bounds=bounds_near(f, x, step))  # fmt: skip
+    step = DEFAULT_STEP[function]
+    verdict = fd_verdict(result.value, expected, call, function, f, x, step)
     if verdict.ok:
         return
     named = explain(verdict, result.value, expected, telling(wrong, (f, x), {}, expected), (f, x),
                     {})  # fmt: skip
     if named.message != verdict.message:
         require(named)
-    if is_real_number(result.value) and math.isfinite(float(result.value)):
-        distances = {
-            h: step_distance(result.value, reference, function, f, x, h)
-            for h in OTHER_STEPS
-            if h != step
-        }
-        closest = min(distances.values())
-        if closest <= 1:
-            # Two steps can give bit for bit the same quotient: name both then.
-            steps = " or ".join(f"{h:g}" for h, d in distances.items() if d == closest)
-            fail(f"{verdict.message} This looks like a default step h = {steps} instead of "
-                 f"the contract's h = {step:g}.")  # fmt: skip
-    fail(verdict.message + evaluation_hint(function, result.evaluations))
+    given = getattr(student, function)(f, x, h=step)
+    if not fd_verdict(given, expected, "", function, f, x, step).ok:
+        fail(f"{verdict.message} Called with h = {step:g} given, it is wrong too: the formula, "
+             f"not the default step, differs from {FORMULA[function]}."
+             + evaluation_hint(function, result.evaluations))  # fmt: skip
+    steps = steps_matching(result.value, reference, function, f, x)
+    if len(steps) == 1:
+        fail(f"{verdict.message} This looks like a default step h = {steps[0]:g} instead of "
+             f"the contract's h = {step:g}.")  # fmt: skip
+    fail(f"{verdict.message} Called with h = {step:g} given, it is right: the default value of h "
+         f"is not the contract's {step:g}.")  # fmt: skip
 
 
 def converges(student: StudentProxy, function: str, f: SymbolicFunction, x: float,
               steps: Sequence[float], *, wrong: Wrong | None = None) -> None:  # fmt: skip
-    """The error against the exact derivative must shrink like h**order over `steps`."""
+    """The error against the exact derivative must shrink like h**order over `steps`; a wrong
+    order names the one known formula that gives every answer, if only one does."""
     exact = exact_at(f, x, DERIVATIVE_ORDER[function])
     answers, evaluations = [], 0
     for h in steps:
@@ -492,11 +593,37 @@ def converges(student: StudentProxy, function: str, f: SymbolicFunction, x: floa
     )
     if verdict.ok:
         return
+    if len(set(answers)) == 1:
+        fail(f"{verdict.message} It gave the same answer at every h: is h used?")
+    matches = []
     for name, formula in (wrong or {}).items():
         values = [value_of(formula, (f, x, float(h)), {}) for h in steps]
         if all(diagnose(got, {name: value}) for got, value in zip(answers, values, strict=True)):
-            fail(f"{verdict.message} This looks like {name}.")
+            matches.append(name)
+    if len(matches) == 1:
+        fail(f"{verdict.message} This looks like {matches[0]}.")
     fail(verdict.message + (evaluation_hint(function, 0) if evaluations == 0 else ""))
+
+
+def same_signs(student: StudentProxy, reference: ModuleType, cases: Sequence[tuple[tuple, dict]],
+               *, wrong: Wrong | None = None) -> None:  # fmt: skip
+    """interpret_sign on each case (positional, keyword arguments); a wrong label names the one
+    known rule that gives every answer the student gave, when only one does (one label fits many
+    mistakes, and two rules agreeing on every case would make the name a guess)."""
+    answers, failure = [], None
+    for args, kwargs in cases:
+        got = student.interpret_sign(*args, **kwargs)
+        verdict = check_label(got, reference.interpret_sign(*args, **kwargs),
+                              call=student.last_call, vocabulary=SIGNS)  # fmt: skip
+        answers.append(got)
+        failure = failure or (None if verdict.ok else verdict)
+    if failure is None:
+        return
+    matches = [name for name, rule in (wrong or {}).items()
+               if [value_of(rule, args, kwargs) for args, kwargs in cases] == answers]  # fmt: skip
+    if len(matches) == 1:
+        fail(f"{failure.message} This looks like {matches[0]}.")
+    fail(failure.message)
 
 
 # The named wrong formulas of each exercise, declared for `grader validate`: it grades the

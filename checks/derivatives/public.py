@@ -202,8 +202,9 @@ def test_second_derivative_worked_example(student: StudentProxy, reference: Modu
 
 @check("interpret_sign")
 def test_interpret_sign_worked_example(student: StudentProxy, reference: ModuleType) -> None:
-    """-1 and 1 are decreasing and increasing; 1e-9 is within the default tol: stationary."""
-    cases = (-1.0, 1.0, 1e-9)
+    """-1, 0 and 1 are decreasing, stationary and increasing; 1e-9 is within the default tol:
+    stationary."""
+    cases = (-1.0, 0.0, 1.0, 1e-9)
     answers, failure = [], None
     for d in cases:
         got = student.interpret_sign(d)
@@ -213,10 +214,11 @@ def test_interpret_sign_worked_example(student: StudentProxy, reference: ModuleT
         failure = failure or (None if verdict.ok else verdict)
     if failure is None:
         return
-    # One label fits many mistakes: name those that give every answer the student gave.
+    # One label fits many mistakes: name the one that gives every answer the student gave, if
+    # only one does (two that agree on all the cases would make the name a guess).
     matches = [name for name, rule in SIGN_MISTAKES.items()
                if [rule(d) for d in cases] == answers]  # fmt: skip
-    fail(failure.message + (f" This looks like {'; or '.join(matches)}." if matches else ""))
+    fail(failure.message + (f" This looks like {matches[0]}." if len(matches) == 1 else ""))
 
 
 # --- symbolic_derivative ---------------------------------------------------------------------
