@@ -18,7 +18,8 @@ from conftest import check_file
 from grader.oracles.compare import Verdict
 
 known = check_file("descent", "known")
-hidden = check_file("descent", "hidden")
+judges = check_file("descent", "judges")
+inputs = check_file("descent", "inputs")
 
 
 REPO = Path(__file__).resolve().parent.parent
@@ -56,9 +57,9 @@ def test_hint_for_a_wrong_trajectory_compares_non_square_arrays_flat() -> None:
     """A (7, 3) answer of the right shape is related to the (7, 3) reference without a transpose
     test that cannot broadcast."""
     expected = np.arange(21.0).reshape(7, 3) + 1
-    verdict = known.hinted(Verdict(False, "wrong."), -expected, expected, {})
+    verdict = judges.explained(Verdict(False, "wrong."), -expected, expected, {})
     assert verdict.message == "wrong. This looks like the expected value with the opposite sign."
-    unrelated = known.hinted(Verdict(False, "wrong."), np.ones((7, 3)), expected, {})
+    unrelated = judges.explained(Verdict(False, "wrong."), np.ones((7, 3)), expected, {})
     assert unrelated.message == "wrong."
 
 
@@ -80,7 +81,7 @@ def distinct(values: dict[str, object], right: object) -> bool:
 @pytest.mark.parametrize("seed", range(5))
 def test_trajectory_and_step_mistakes_differ(seed: int) -> None:
     rng = np.random.default_rng(seed)
-    args = (hidden.BOWL_GRADIENT, rng.uniform(-2, 2, size=3), float(rng.uniform(0.1, 0.25)), 6)
+    args = (inputs.BOWL_GRADIENT, rng.uniform(-2, 2, size=3), float(rng.uniform(0.1, 0.25)), 6)
     values = {name: wrong(*args) for name, wrong in known.TRAJECTORY_MISTAKES.items()}
     assert distinct(values, SOLUTION.gradient_descent(*args))
     x, grad, lr = rng.normal(size=5), rng.normal(size=5), float(rng.uniform(0.05, 0.5))
@@ -89,10 +90,11 @@ def test_trajectory_and_step_mistakes_differ(seed: int) -> None:
 
 
 def test_regime_boundaries_are_exact() -> None:
-    assert [lr * c for lr, c in hidden.EXACT_BOUNDARIES] == [1.0, 2.0]
-    assert [lr * c for lr, c in hidden.JUST_INSIDE] == [1 + 2.0**-19, 2 - 2.0**-18]
+    assert [lr * c for lr, c in inputs.EXACT_BOUNDARIES] == [1.0, 2.0]
+    near = [1 + 2.0**-19, 2 - 2.0**-18, 1 - 2.0**-19, 2 + 2.0**-18]
+    assert [lr * c for lr, c in inputs.NEAR_BOUNDARIES] == near
     regime = SOLUTION.learning_rate_regime
-    assert [regime(*case) for case in hidden.EXACT_BOUNDARIES] == ["monotone", "diverging"]
+    assert [regime(*case) for case in inputs.EXACT_BOUNDARIES] == ["monotone", "diverging"]
 
 
 @pytest.mark.parametrize("seed", range(5))
@@ -100,10 +102,10 @@ def test_each_regime_mistake_is_named_by_some_check(seed: int) -> None:
     """Each wrong rule errs in some check's cases with answers no other rule gives there, which is
     when `same_labels` names it."""
     groups = [
-        hidden.EXACT_BOUNDARIES,
-        hidden.JUST_INSIDE,
-        hidden.random_regimes(np.random.default_rng(seed)),
-        hidden.INTEGER_RATES,
+        inputs.EXACT_BOUNDARIES,
+        inputs.NEAR_BOUNDARIES,
+        inputs.random_regimes(np.random.default_rng(seed)),
+        inputs.INTEGER_RATES,
     ]
     rules = {"right": SOLUTION.learning_rate_regime, **known.REGIME_MISTAKES}
     for name in known.REGIME_MISTAKES:
@@ -118,30 +120,54 @@ def test_each_regime_mistake_is_named_by_some_check(seed: int) -> None:
 @pytest.mark.parametrize("seed", range(5))
 def test_stable_rate_mistakes_differ_on_a_rotated_matrix(seed: int) -> None:
     rng = np.random.default_rng(seed)
-    eigenvalues = hidden.flat_eigenvalues(rng)
-    H = hidden.rotated(rng, eigenvalues)
+    eigenvalues = inputs.flat_eigenvalues(rng)
+    H = inputs.rotated(rng, eigenvalues)
     assert np.allclose(np.linalg.eigvalsh(H), eigenvalues)
     values = {
         name: wrong(H)
         for name, wrong in known.STABLE_MISTAKES.items()
-        if "largest entry" not in name  # an SPD matrix's largest entry is on its diagonal
-        and "eigvals" not in name  # may be the largest eigenvalue, and then right
+        if "eigvals" not in name  # may be any eigenvalue here: named on the diagonal
     }
     assert distinct(values, 2 / eigenvalues[2])
 
 
 @pytest.mark.parametrize("seed", range(5))
+def test_stable_rate_mistakes_differ_on_an_unsorted_diagonal(seed: int) -> None:
+    """There np.linalg.eigvals gives the middle eigenvalue first, and every formula but the
+    diagonal entry (right on a diagonal H) gives its own rate."""
+    H = inputs.unsorted_diagonal(np.random.default_rng(seed))
+    middle, largest, smallest = np.diag(H)
+    assert np.linalg.eigvals(H)[0] == middle and smallest < middle < largest
+    values = {
+        name: wrong(H)
+        for name, wrong in known.STABLE_MISTAKES.items()
+        if "diagonal entry" not in name
+    }
+    assert distinct(values, 2 / largest)
+    assert set(judges.nameable(values, 2 / largest)) == set(values)
+
+
+def test_the_largest_entry_of_a_positive_definite_matrix_is_named_as_its_diagonal() -> None:
+    """np.max(H) and np.max(np.diag(H)) agree on every SPD H: one formula names both."""
+    rng = np.random.default_rng(1)
+    for _ in range(20):
+        H = inputs.rotated(rng, tuple(rng.uniform(0.1, 2.0, size=4)))
+        assert np.max(H) == np.max(np.diag(H))
+    assert not any("largest entry of H instead" in name for name in known.STABLE_MISTAKES)
+
+
+@pytest.mark.parametrize("seed", range(5))
 def test_mse_mistakes_differ(seed: int) -> None:
     rng = np.random.default_rng(seed)
-    w, X, y = hidden.regression(rng, 7, 3)
+    w, X, y = inputs.regression(rng, 7, 3)
     values = {
         name: wrong(w, X, y)
         for name, wrong in known.MSE_MISTAKES.items()
-        if name != known.X_NOT_TRANSPOSED  # X @ r has no value for m != d
+        if name != judges.X_NOT_TRANSPOSED  # X @ r has no value for m != d
     }
     assert distinct(values, SOLUTION.mse_gradient(w, X, y))
-    square = hidden.regression(rng, 4, 4)
-    transposed = known.MSE_MISTAKES[known.X_NOT_TRANSPOSED](*square)
+    square = inputs.regression(rng, 4, 4)
+    transposed = known.MSE_MISTAKES[judges.X_NOT_TRANSPOSED](*square)
     assert distinct({"X": transposed}, SOLUTION.mse_gradient(*square))
 
 
@@ -155,7 +181,7 @@ def test_minibatch_mistakes_differ() -> None:
 @pytest.mark.parametrize("seed", range(5))
 def test_sgd_mistakes_differ_with_a_short_last_batch(seed: int) -> None:
     rng = np.random.default_rng(seed)
-    args = (*hidden.regression(rng, 7, 3), 0.05, 3, 11)
+    args = (*inputs.regression(rng, 7, 3), 0.05, 3, 11)
     values = {name: wrong(*args) for name, wrong in known.SGD_MISTAKES.items()}
     assert distinct(values, SOLUTION.sgd_epoch(*args))
 

@@ -1,25 +1,44 @@
 """Hidden checks of assignment `descent`: run by the grader only.
 
-Per exercise: random inputs on which every known wrong formula gives another answer (a learning
-rate other than 1, beta other than 0.9, a non-diagonal Hessian, m != d, a short last batch), int
-and list input, no argument changed in place, exact shapes, and the boundaries (r = lr * curvature
-exactly 1 and 2 and just inside, zero steps, batch sizes m and 1). The wrong formulas and judges
-are in `known.py`; the public checks' cases are covered here on other inputs.
+Per exercise: random inputs on which every known wrong formula gives another answer (`inputs.py`),
+int and list input, no argument changed in place, exact shapes, and the boundaries and special
+values the contract and the docstrings name: r = lr * curvature exactly 1 and 2 and either side,
+zero steps, a one-dimensional problem, batch sizes 1, m and above m, beta = 0. A check of a
+boundary or a property also asks for a right value where doing nothing is wrong, so that it
+earns nothing on its own. Exercises that shuffle are asked each call twice (`answered_twice`).
+The wrong formulas are in `known.py`, the judges in `judges.py`.
 """
 
 from types import ModuleType
 
 import numpy as np
 
-from grader.authoring import (
-    StudentProxy,
-    check,
-    gradient_field,
-    same_array,
-    same_number,
-    vector_function,
-)
+from grader.authoring import StudentProxy, check
 
+from .inputs import (
+    BOWL_GRADIENT,
+    EXACT_BOUNDARIES,
+    INTEGER_RATES,
+    LINE_GRADIENT,
+    NEAR_BOUNDARIES,
+    flat_eigenvalues,
+    random_regimes,
+    regression,
+    rotated,
+    unsorted_diagonal,
+)
+from .judges import (
+    floats,
+    leaves_arguments_alone,
+    naming_shape_errors,
+    plain_inputs,
+    same_array,
+    same_labels,
+    same_minibatches,
+    same_named_pair,
+    same_number,
+    same_trajectory,
+)
 from .known import (
     MINIBATCH_MISTAKES,
     MOMENTUM_MISTAKES,
@@ -29,50 +48,7 @@ from .known import (
     STABLE_MISTAKES,
     STEP_MISTAKES,
     TRAJECTORY_MISTAKES,
-    floats,
-    leaves_arguments_alone,
-    naming_shape_errors,
-    plain_inputs,
-    same_labels,
-    same_minibatches,
-    same_named_pair,
-    same_trajectory,
 )
-
-# A tilted bowl: off-diagonal curvature and a linear term, so that ascent, a frozen gradient and
-# a trajectory without x0 all differ from descent; its largest curvature is about 4.2, so the
-# learning rates below (lr * 4.2 < 1.1) keep every iterate bounded.
-BOWL_GRADIENT = gradient_field(
-    vector_function("1.5*x0**2 + x1**2 + 2*x2**2 + x0*x1 - 0.5*x1*x2 + x0 - x2", n=3)
-)
-# Powers of two: r = lr * curvature is exact, so the boundaries are hit exactly.
-TINY = 2.0**-20
-
-
-def rotated(rng: np.random.Generator, eigenvalues: tuple[float, ...]) -> np.ndarray:
-    """A symmetric matrix with these eigenvalues and random (off-diagonal) eigenvectors."""
-    q, _ = np.linalg.qr(rng.normal(size=(len(eigenvalues), len(eigenvalues))))
-    matrix = q @ np.diag(eigenvalues) @ q.T
-    return (matrix + matrix.T) / 2
-
-
-def flat_eigenvalues(rng: np.random.Generator) -> tuple[float, float, float]:
-    """Eigenvalues below 1, the largest one above the sum of the two others.
-
-    So 2 / lambda_max is above 2, and the trace (below 2 * lambda_max), the largest diagonal
-    entry, the Frobenius norm and the smallest eigenvalue each give another rate.
-    """
-    return (
-        float(rng.uniform(0.05, 0.15)),
-        float(rng.uniform(0.2, 0.35)),
-        float(rng.uniform(0.5, 0.7)),
-    )
-
-
-def regression(rng: np.random.Generator, m: int, d: int) -> tuple[np.ndarray, ...]:
-    """Random weights (d,), inputs (m, d) and targets (m,)."""
-    return rng.normal(size=d), rng.normal(size=(m, d)), rng.normal(size=m)
-
 
 # --- descent_step ----------------------------------------------------------------------------
 
@@ -81,9 +57,11 @@ def regression(rng: np.random.Generator, m: int, d: int) -> tuple[np.ndarray, ..
 def test_step_random_point(
     student: StudentProxy, reference: ModuleType, rng: np.random.Generator
 ) -> None:
-    """A random point, gradient and learning rate below 1 (so lr * grad and grad differ)."""
-    args = (rng.normal(size=5), rng.normal(size=5), float(rng.uniform(0.05, 0.5)))
-    same_array(student, reference, "descent_step", *args, wrong=STEP_MISTAKES)
+    """A random point, gradient and learning rate below 1 (so lr * grad and grad differ), then
+    the same in one dimension (shape (1,) stays (1,))."""
+    for n in (5, 1):
+        args = (rng.normal(size=n), rng.normal(size=n), float(rng.uniform(0.05, 0.5)))
+        same_array(student, reference, "descent_step", *args, wrong=STEP_MISTAKES)
 
 
 @check("descent_step")
@@ -122,8 +100,19 @@ def test_trajectory_tilted_bowl(
 def test_trajectory_zero_steps(
     student: StudentProxy, reference: ModuleType, rng: np.random.Generator
 ) -> None:
-    """n_steps = 0: shape (1, 3), x0 alone."""
-    args = (BOWL_GRADIENT, rng.uniform(-2, 2, size=3), 0.1, 0)
+    """n_steps = 0: shape (1, 3), x0 alone; then one step from the same x0, which is not x0."""
+    x0, lr = rng.uniform(-2, 2, size=3), float(rng.uniform(0.1, 0.25))
+    for n_steps in (0, 1):
+        same_trajectory(student, reference, (BOWL_GRADIENT, x0, lr, n_steps),
+                        wrong=TRAJECTORY_MISTAKES)  # fmt: skip
+
+
+@check("gradient_descent", weight=0.5)
+def test_trajectory_one_dimension(
+    student: StudentProxy, reference: ModuleType, rng: np.random.Generator
+) -> None:
+    """n = 1: four steps on x**4 / 4 + x give shape (5, 1), not (5,)."""
+    args = (LINE_GRADIENT, rng.uniform(0.5, 1.0, size=1), float(rng.uniform(0.1, 0.2)), 4)
     same_trajectory(student, reference, args, wrong=TRAJECTORY_MISTAKES)
 
 
@@ -152,26 +141,6 @@ def test_trajectory_leaves_x0_alone(
 # --- learning_rate_regime --------------------------------------------------------------------
 
 
-# r = lr * curvature exactly 1 and 2, then just inside (1, 2): powers of two keep r exact. A
-# curvature below 1 is among them, where lr alone is already above 2.
-EXACT_BOUNDARIES = [(0.25, 4.0), (0.5, 4.0)]
-JUST_INSIDE = [(2.0 + 4 * TINY, 0.5), (0.5 - TINY, 4.0)]
-INTEGER_RATES = [(1, 2)]
-
-
-def random_regimes(rng: np.random.Generator) -> list[tuple[float, float]]:
-    """A diverging and an oscillating case on which every wrong rule errs differently.
-
-    The first has 1 < lr < 2 and r = lr * curvature > 4, so lr alone would oscillate, lr /
-    curvature < 1 would be monotone and r / 2 > 2 diverging; the second has 1 < r < 2 with
-    lr < 1, where 2 * r > 2 would diverge.
-    """
-    diverging = (float(rng.uniform(1.2, 1.6)), float(rng.uniform(3.4, 4.0)))
-    curvature = float(rng.uniform(2.5, 4.0))
-    oscillating = (float(rng.uniform(1.2, 1.8)) / curvature, curvature)
-    return [diverging, oscillating]
-
-
 @check("learning_rate_regime")
 def test_regime_exact_boundaries(student: StudentProxy, reference: ModuleType) -> None:
     """r = 0.25 * 4 = 1 exactly is "monotone"; r = 0.5 * 4 = 2 exactly is "diverging"."""
@@ -180,9 +149,10 @@ def test_regime_exact_boundaries(student: StudentProxy, reference: ModuleType) -
 
 
 @check("learning_rate_regime")
-def test_regime_just_inside(student: StudentProxy, reference: ModuleType) -> None:
-    """r = 2.0000038 * 0.5 = 1 + 2**-19 and 0.4999990 * 4 = 2 - 2**-18: both "oscillating"."""
-    same_labels(student, reference, "learning_rate_regime", JUST_INSIDE, wrong=REGIME_MISTAKES)
+def test_regime_near_boundaries(student: StudentProxy, reference: ModuleType) -> None:
+    """r = 1 + 2**-19 and 2 - 2**-18 are "oscillating"; r = 1 - 2**-19 is "monotone" and
+    r = 2 + 2**-18 "diverging"."""
+    same_labels(student, reference, "learning_rate_regime", NEAR_BOUNDARIES, wrong=REGIME_MISTAKES)
 
 
 @check("learning_rate_regime", weight=1.5)
@@ -196,7 +166,7 @@ def test_regime_random_curvature(
 
 @check("learning_rate_regime", weight=0.5)
 def test_regime_integers(student: StudentProxy, reference: ModuleType) -> None:
-    """Python ints: lr = 1, curvature = 2 gives r = 2, "diverging"."""
+    """Python ints: lr = 1 with curvature 2 is r = 2, "diverging"; with curvature 1, "monotone"."""
     same_labels(student, reference, "learning_rate_regime", INTEGER_RATES, wrong=REGIME_MISTAKES)
 
 
@@ -214,6 +184,16 @@ def test_stable_rate_rotated(
 
 
 @check("max_stable_learning_rate", weight=0.5)
+def test_stable_rate_unsorted_diagonal(
+    student: StudentProxy, reference: ModuleType, rng: np.random.Generator
+) -> None:
+    """diag(middle, largest, smallest), where np.linalg.eigvals gives the middle one first; then
+    a 1x1 H, whose answer is still one float."""
+    for H in (unsorted_diagonal(rng), [[float(rng.uniform(0.5, 2.0))]]):
+        same_number(student, reference, "max_stable_learning_rate", H, wrong=STABLE_MISTAKES)
+
+
+@check("max_stable_learning_rate", weight=0.5)
 def test_stable_rate_integer_lists(student: StudentProxy, reference: ModuleType) -> None:
     """H as a list of int lists with off-diagonal entries; the answer is one float."""
     H = [[2, 1, 0], [1, 3, 1], [0, 1, 4]]
@@ -223,13 +203,18 @@ def test_stable_rate_integer_lists(student: StudentProxy, reference: ModuleType)
 # --- mse_gradient ----------------------------------------------------------------------------
 
 
+def same_mse(student: StudentProxy, reference: ModuleType, args: tuple) -> None:
+    """mse_gradient's (d,) array, naming the mistake (and a matmul shape error) when certain."""
+    with naming_shape_errors():
+        same_array(student, reference, "mse_gradient", *args, wrong=MSE_MISTAKES)
+
+
 @check("mse_gradient", weight=1.5)
 def test_mse_random_problem(
     student: StudentProxy, reference: ModuleType, rng: np.random.Generator
 ) -> None:
     """m = 7 samples, d = 3 weights: shape (3,), the 2, the 1 / m and X.T all show."""
-    with naming_shape_errors():
-        same_array(student, reference, "mse_gradient", *regression(rng, 7, 3), wrong=MSE_MISTAKES)
+    same_mse(student, reference, regression(rng, 7, 3))
 
 
 @check("mse_gradient")
@@ -237,20 +222,24 @@ def test_mse_square_inputs(
     student: StudentProxy, reference: ModuleType, rng: np.random.Generator
 ) -> None:
     """A square X (m = d = 4), where X @ (X @ w - y) has the right shape but not the values."""
-    with naming_shape_errors():
-        same_array(student, reference, "mse_gradient", *regression(rng, 4, 4), wrong=MSE_MISTAKES)
+    same_mse(student, reference, regression(rng, 4, 4))
+
+
+@check("mse_gradient", weight=0.5)
+def test_mse_one_weight_one_sample(
+    student: StudentProxy, reference: ModuleType, rng: np.random.Generator
+) -> None:
+    """d = 1 (X of shape (5, 1)) gives shape (1,); m = 1 (X of shape (1, 3)) gives shape (3,)."""
+    for m, d in ((5, 1), (1, 3)):
+        same_mse(student, reference, regression(rng, m, d))
 
 
 @check("mse_gradient", weight=0.5)
 def test_mse_integer_lists(student: StudentProxy, reference: ModuleType) -> None:
-    """w, X and y as lists of ints."""
-    w, X, y = [1, -1], [[1, 2], [0, 1], [3, -1]], [2, 0, 1]
-
-    def judge(args: tuple) -> None:
-        with naming_shape_errors():
-            same_array(student, reference, "mse_gradient", *args, wrong=MSE_MISTAKES)
-
-    plain_inputs(judge, (w, X, y), floats(w, X, y))
+    """w, X and y as lists of ints (m = 5, d = 3)."""
+    w, y = [1, -1, 2], [2, 0, 1, -1, 3]
+    X = [[1, 2, 0], [0, 1, -1], [3, -1, 1], [2, 0, 1], [-1, 1, 1]]
+    plain_inputs(lambda args: same_mse(student, reference, args), (w, X, y), floats(w, X, y))
 
 
 # --- minibatches -----------------------------------------------------------------------------
@@ -268,21 +257,31 @@ def test_batches_exact_fit(student: StudentProxy, reference: ModuleType) -> None
     same_minibatches(student, reference, 7, 1, 3, wrong=MINIBATCH_MISTAKES)
 
 
+@check("minibatches", weight=0.5)
+def test_batches_one_batch(student: StudentProxy, reference: ModuleType) -> None:
+    """batch_size = n_samples (6, seed 5) and batch_size > n_samples (5 in batches of 8, seed 9):
+    one batch each, the whole permutation."""
+    for n_samples, batch_size, seed in ((6, 6, 5), (5, 8, 9)):
+        same_minibatches(student, reference, n_samples, batch_size, seed, wrong=MINIBATCH_MISTAKES)
+
+
 # --- sgd_epoch -------------------------------------------------------------------------------
 
 
 def same_epoch(student: StudentProxy, reference: ModuleType, args: tuple) -> None:
-    """sgd_epoch's weights, naming the mistake (and a matmul shape error) when one matches."""
+    """sgd_epoch's weights, asked twice, naming the mistake (and a matmul shape error)."""
     with naming_shape_errors():
-        same_array(student, reference, "sgd_epoch", *args, wrong=SGD_MISTAKES)
+        same_array(student, reference, "sgd_epoch", *args, wrong=SGD_MISTAKES, twice=True)
 
 
 @check("sgd_epoch")
 def test_epoch_full_batch(
     student: StudentProxy, reference: ModuleType, rng: np.random.Generator
 ) -> None:
-    """batch_size = m = 6: batch gradient descent, one step with the full gradient."""
-    same_epoch(student, reference, (*regression(rng, 6, 3), 0.05, 6, 4))
+    """batch_size = m = 6, then batch_size = 9 > m: batch gradient descent, one full step."""
+    problem = regression(rng, 6, 3)
+    for batch_size in (6, 9):
+        same_epoch(student, reference, (*problem, 0.05, batch_size, 4))
 
 
 @check("sgd_epoch")
@@ -290,7 +289,7 @@ def test_epoch_one_sample_batches(
     student: StudentProxy, reference: ModuleType, rng: np.random.Generator
 ) -> None:
     """batch_size = 1: stochastic gradient descent, one step per sample in the shuffled order."""
-    same_epoch(student, reference, (*regression(rng, 5, 2), 0.1, 1, 5))
+    same_epoch(student, reference, (*regression(rng, 5, 3), 0.1, 1, 5))
 
 
 @check("sgd_epoch", weight=1.5)
@@ -303,8 +302,8 @@ def test_epoch_short_last_batch(
 
 @check("sgd_epoch", weight=0.5)
 def test_epoch_integer_lists(student: StudentProxy, reference: ModuleType) -> None:
-    """w, X and y as lists of ints."""
-    w, X, y = [0, 0], [[1, 2], [0, 1], [2, -1], [1, 1]], [1, 0, 2, -1]
+    """w, X and y as lists of ints (m = 5 in batches of 2, 2 and 1)."""
+    w, X, y = [0, 0, 1], [[1, 2, 0], [0, 1, 1], [2, -1, 0], [1, 1, -1], [0, 2, 1]], [1, 0, 2, -1, 1]
     plain_inputs(lambda args: same_epoch(student, reference, args),
                  (w, X, y, 0.1, 2, 3), (*floats(w, X, y), 0.1, 2, 3))  # fmt: skip
 
@@ -316,7 +315,7 @@ def test_epoch_leaves_w_alone(
     """w, X and y are the same after the call (w -= ... on the given w would change it), and the
     epoch's result is right."""
     with naming_shape_errors():
-        leaves_arguments_alone(student, "sgd_epoch", (*regression(rng, 5, 2), 0.1, 2, 0),
+        leaves_arguments_alone(student, "sgd_epoch", (*regression(rng, 5, 3), 0.1, 2, 0),
                                ("w", "X", "y"), reference)  # fmt: skip
 
 
@@ -335,6 +334,20 @@ def test_momentum_random_rates(
 
 
 @check("momentum_step", weight=0.5)
+def test_momentum_beta_zero(
+    student: StudentProxy, reference: ModuleType, rng: np.random.Generator
+) -> None:
+    """beta = 0 (plain descent: v_new = grad, a 0 that `beta or 0.9` would replace), then
+    beta = 0.5 by position on the same point, where the velocity counts."""
+    x, velocity, grad = rng.normal(size=(3, 3))
+    lr = float(rng.uniform(0.2, 0.5))
+    same_named_pair(student, reference, "momentum_step", (x, velocity, grad, lr), {"beta": 0.0},
+                    wrong=MOMENTUM_MISTAKES)  # fmt: skip
+    same_named_pair(student, reference, "momentum_step", (x, velocity, grad, lr, 0.5),
+                    wrong=MOMENTUM_MISTAKES)  # fmt: skip
+
+
+@check("momentum_step", weight=0.5)
 def test_momentum_integer_lists(student: StudentProxy, reference: ModuleType) -> None:
     """x, velocity and grad as lists of ints, beta left at its default 0.9."""
     x, velocity, grad = [1, -2, 0], [0, 1, 2], [3, 1, -1]
@@ -346,7 +359,10 @@ def test_momentum_integer_lists(student: StudentProxy, reference: ModuleType) ->
 
 
 @check("momentum_step")
-def test_momentum_leaves_arguments_alone(student: StudentProxy, rng: np.random.Generator) -> None:
-    """x, velocity and grad are the same after the call (beta passed by position)."""
+def test_momentum_leaves_arguments_alone(
+    student: StudentProxy, reference: ModuleType, rng: np.random.Generator
+) -> None:
+    """x, velocity and grad are the same after the call (beta passed by position), and the
+    answer is right."""
     args = (rng.normal(size=3), rng.normal(size=3), rng.normal(size=3), 0.2, 0.8)
-    leaves_arguments_alone(student, "momentum_step", args, ("x", "velocity", "grad"))
+    leaves_arguments_alone(student, "momentum_step", args, ("x", "velocity", "grad"), reference)

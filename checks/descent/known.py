@@ -1,217 +1,25 @@
-"""Known wrong formulas of assignment `descent`, and the judges its hidden checks use.
+"""Known wrong formulas of assignment `descent`, named as the student reads them.
 
 Each `*_MISTAKES` mapping names a misconception as the student reads it after "This looks like"
 and gives the wrong formula, called grader-side with the arguments of the failing call (the
-contract's defaults included). Judges, each a candidate for `grader.authoring.helpers`:
-
-- `same_trajectory`: a 2-D array with named mistakes (the generic hint cannot relate two
-  non-square arrays of one shape);
-- `same_labels`: several labels, naming the mistake that reproduces all of the student's answers;
-- `same_minibatches`: a list of integer arrays, naming the shuffle or cut that was used instead;
-- `same_named_pair`: a tuple of two arrays, naming the formula that gives both;
-- `leaves_arguments_alone`: no array argument changed in place, named as the student named it;
-- `plain_inputs`: a call on int or list input that, when it fails, is retried on float arrays;
-- `naming_shape_errors`: a call that raised a matmul shape error, named as a misconception.
+contract's defaults included). The judges that compare and name are in `judges.py`; they name a
+formula only where its value is apart from the right answer and from the other formulas.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
-from types import ModuleType
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 
-from grader.authoring import (
-    CheckFailure,
-    StudentCallFailed,
-    StudentProxy,
-    Verdict,
-    Wrong,
-    check_array,
-    check_tuple,
-    describe_relation,
-    diagnose,
-    fail,
-    real_array,
-    require,
-    same_value,
-    wrong_formulas,
-    wrong_values,
-)
-from grader.authoring import (
-    same_labels as labels,
-)
+from grader.authoring import wrong_formulas
 
-REGIMES = ("monotone", "oscillating", "diverging")
+from .judges import X_NOT_TRANSPOSED, floats
+
 BETA = 0.9  # momentum_step's default, which the wrong formulas must share with the student's
 ASCENT = "gradient ascent instead of descent (the sign of the step)"
-FLOAT_ADVICE = "convert lists and integer arrays with np.asarray(..., dtype=float) first"
-X_NOT_TRANSPOSED = "X @ (X @ w - y) instead of X.T @ (X @ w - y)"
-
-
-def floats(*values: Any) -> tuple[np.ndarray, ...]:
-    """The arguments as float arrays, as a correct solution sees them after converting."""
-    return tuple(np.asarray(value, dtype=float) for value in values)
-
-
-# --- judges ----------------------------------------------------------------------------------
-
-
-def hinted(verdict: Verdict, got: Any, expected: Any, candidates: Mapping[str, Any]) -> Verdict:
-    """A failing verdict with the matching mistake, else a plain relation, appended."""
-    if verdict.ok:
-        return verdict
-    phrase = diagnose(got, candidates) or _relation(got, expected)
-    if phrase is None:
-        return verdict
-    return Verdict(False, f"{verdict.message} This looks like {phrase}.")
-
-
-def _relation(got: Any, expected: Any) -> str | None:
-    """`describe_relation`, comparing non-square matrices of the expected shape flat.
-
-    Its transpose test broadcasts a (k, n) answer against an (n, k) reference, which fails for
-    k != n; flat, the factor, sign and order relations still read right.
-    """
-    answer, reference = real_array(got), np.asarray(expected, dtype=float)
-    flat = reference.ndim == 2 and reference.shape[0] != reference.shape[1]
-    if flat and answer is not None and answer.shape == reference.shape:
-        return describe_relation(answer.ravel(), reference.ravel())
-    return describe_relation(got, expected)
-
-
-def same_trajectory(student: StudentProxy, reference: ModuleType, args: tuple, *,
-                    wrong: Wrong | None = None) -> np.ndarray:  # fmt: skip
-    """`gradient_descent`: shape (n_steps + 1, n) and every iterate, naming the mistake."""
-    got = student.gradient_descent(*args)
-    expected = reference.gradient_descent(*args)
-    verdict = check_array(got, expected, call=student.last_call)
-    if not verdict.ok:
-        require(hinted(verdict, got, expected, wrong_values(wrong, args, {})))
-    return got
-
-
-def same_labels(student: StudentProxy, reference: ModuleType, function: str,
-                cases: Sequence[tuple], *, vocabulary: tuple[str, ...] = REGIMES,
-                wrong: Wrong | None = None) -> None:  # fmt: skip
-    """`grader.authoring.helpers.same_labels` for cases of positional arguments only."""
-    labels(student, reference, function, [(args, {}) for args in cases], vocabulary=vocabulary,
-           wrong=wrong)  # fmt: skip
-
-
-def same_minibatches(student: StudentProxy, reference: ModuleType, n_samples: int,
-                     batch_size: int, seed: int, *,
-                     wrong: Wrong | None = None) -> None:  # fmt: skip
-    """`minibatches`: a list of 1-D integer arrays, batch by batch the reference's."""
-    got = student.minibatches(n_samples, batch_size, seed)
-    call = student.last_call
-    expected = reference.minibatches(n_samples, batch_size, seed)
-    wanted = f"a list of {len(expected)} 1-D integer numpy arrays"
-    if isinstance(got, np.ndarray):
-        fail(f"{call} returned one array of shape {got.shape}, expected {wanted}; "
-             "return a list of the batches.")  # fmt: skip
-    if not isinstance(got, list):
-        fail(f"{call} returned a {type(got).__name__}, expected {wanted}.")
-    for position, batch in enumerate(got):
-        if isinstance(batch, (list, tuple)):
-            fail(f"{call}: batch {position} is a {type(batch).__name__}, expected a numpy array. "
-                 "This looks like a list of lists instead of a list of arrays; keep the slices of "
-                 "the permutation, which are arrays.")  # fmt: skip
-        if not isinstance(batch, np.ndarray) or batch.ndim != 1 or batch.dtype.kind not in "iu":
-            fail(f"{call}: batch {position} should be a 1-D numpy array of integers (indices).")
-    if len(got) == len(expected) and all(map(np.array_equal, got, expected)):
-        return
-    sizes, want_sizes = [len(b) for b in got], [len(b) for b in expected]
-    if sizes != want_sizes:
-        message = f"{call} returned batches of sizes {sizes[:8]}, expected {want_sizes[:8]}."
-    else:
-        position = next(i for i, pair in enumerate(zip(got, expected, strict=True))
-                        if not np.array_equal(*pair))  # fmt: skip
-        message = (f"{call}: batch {position} is {got[position].tolist()[:10]}, expected "
-                   f"{expected[position].tolist()[:10]}.")  # fmt: skip
-    for name, batches in wrong_values(wrong, (n_samples, batch_size, seed), {}).items():
-        if len(batches) == len(got) and all(map(np.array_equal, got, batches)):
-            fail(f"{message} This looks like {name}.")
-    shuffled = np.concatenate(got) if got else np.array([], dtype=int)
-    if sizes == want_sizes and np.array_equal(np.sort(shuffled), np.arange(n_samples)):
-        fail(f"{message} The batches hold every index once, but in another shuffle: use exactly "
-             "np.random.default_rng(seed).permutation(n_samples), with the seed.")  # fmt: skip
-    fail(f"{message} Cut np.random.default_rng(seed).permutation(n_samples) in order.")
-
-
-def same_named_pair(student: StudentProxy, reference: ModuleType, function: str, args: tuple,
-                    kwargs: Mapping[str, Any] | None = None, *,
-                    wrong: Wrong | None = None) -> tuple:  # fmt: skip
-    """A tuple of two arrays, each the reference's; a wrong one names the formula giving both."""
-    kwargs = dict(kwargs or {})
-    got = getattr(student, function)(*args, **kwargs)
-    call = student.last_call
-    expected = getattr(reference, function)(*args, **kwargs)
-    require(check_tuple(got, 2, call=call))
-    verdicts = [
-        check_array(part, want, call=f"{call}[{position}]")
-        for position, (part, want) in enumerate(zip(got, expected, strict=True))
-    ]
-    failing = [verdict for verdict in verdicts if not verdict.ok]
-    if not failing:
-        return got
-    for name, pair in wrong_values(wrong, args, kwargs).items():
-        if all(check_array(part, want, call="", rtol=1e-6).ok
-               for part, want in zip(got, pair, strict=True)):  # fmt: skip
-            fail(f"{failing[0].message} This looks like {name}.")
-    first = verdicts.index(failing[0])
-    require(hinted(failing[0], got[first], expected[first], {}))
-    return got
-
-
-def leaves_arguments_alone(student: StudentProxy, function: str, args: tuple,
-                           names: Sequence[str], reference: Any = None) -> None:  # fmt: skip
-    """The call must leave every array argument as it was (`names` are the signature's names)
-    and, when `reference` is given, return its answer: not touching the input earns nothing on
-    its own."""
-    result = getattr(student, function).with_args(*args)
-    call = student.last_call
-    after = result.args_after or ()
-    changed = [
-        name
-        for name, before, now in zip(names, args, after, strict=False)
-        if isinstance(before, np.ndarray) and not np.array_equal(before, np.asarray(now))
-    ]
-    if changed:
-        which = " and ".join(changed)
-        fail(f"{call} changed {which} in place; an update such as `{changed[0]} -= ...` writes "
-             "into the caller's array: compute a new array instead.")  # fmt: skip
-    if reference is not None:
-        require(same_value(result.value, getattr(reference, function)(*args), call))
-
-
-def plain_inputs(judge: Callable[[tuple], Any], given: tuple, as_floats: tuple,
-                 advice: str = FLOAT_ADVICE) -> None:  # fmt: skip
-    """Judge a call on int or list input; if it fails while the same call on float arrays passes,
-    say so and give `advice` (one clause, e.g. how to convert the input)."""
-    try:
-        judge(given)
-    except CheckFailure as failure:
-        try:
-            judge(as_floats)
-        except CheckFailure:
-            raise failure from None
-        fail(f"{failure} The same call with float arrays is right: {advice}.")
-
-
-@contextmanager
-def naming_shape_errors(name: str = X_NOT_TRANSPOSED) -> Iterator[None]:
-    """Name `name` when the student's call raised numpy's matmul shape mismatch."""
-    try:
-        yield
-    except StudentCallFailed as failure:
-        text = str(failure)
-        if "matmul" in text or "not aligned" in text:
-            fail(f"{text.rstrip('.')}. This looks like {name}, whose shapes do not fit.")
-        raise
 
 
 # --- descent_step ----------------------------------------------------------------------------
@@ -335,14 +143,14 @@ STABLE_MISTAKES: dict[str, Callable[..., float]] = {
     "1 / the largest eigenvalue, the factor 2 forgotten": lambda H: 1 / _eigenvalues(H)[-1],
     "2 / the trace of H (the sum of all eigenvalues) instead of the largest eigenvalue":
         lambda H: 2 / np.trace(np.asarray(H, dtype=float)),
-    "2 / the largest diagonal entry, which is the largest eigenvalue only for a diagonal H":
+    # On a positive-definite H the largest entry is a diagonal one: np.max(H) is this mistake.
+    "2 / the largest diagonal entry of H (on a positive-definite H also its largest entry), which "
+    "is the largest eigenvalue only for a diagonal H":
         lambda H: 2 / np.max(np.diag(np.asarray(H, dtype=float))),
     "the largest eigenvalue / 2, the fraction upside down": lambda H: _eigenvalues(H)[-1] / 2,
     "2 * the largest eigenvalue instead of 2 / it": lambda H: 2 * _eigenvalues(H)[-1],
     "2 / the Frobenius norm of H instead of its largest eigenvalue":
         lambda H: 2 / np.linalg.norm(np.asarray(H, dtype=float)),
-    "2 / the largest entry of H instead of its largest eigenvalue":
-        lambda H: 2 / np.max(np.asarray(H, dtype=float)),
     "2 / the first eigenvalue np.linalg.eigvals gives, which are not sorted (take the largest)":
         lambda H: 2 / np.real(np.linalg.eigvals(np.asarray(H, dtype=float))[0]),
 }  # fmt: skip

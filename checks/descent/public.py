@@ -175,10 +175,26 @@ def same_momentum(student: StudentProxy, reference: ModuleType, *args: Any) -> N
 # --- checks ----------------------------------------------------------------------------------
 
 
+def _same_batches(first: Any, second: Any) -> bool:
+    """Whether two answers of one minibatches call are the same batches (or the same non-list)."""
+    if not (isinstance(first, list) and isinstance(second, list)):
+        return type(first) is type(second) and repr(first) == repr(second)
+    return len(first) == len(second) and all(
+        np.array_equal(a, b) if isinstance(a, np.ndarray) else repr(a) == repr(b)
+        for a, b in zip(first, second, strict=True)
+    )
+
+
 def same_batches(student: StudentProxy, reference: ModuleType, *args: Any) -> None:
-    """`minibatches`: a list of integer arrays equal, batch by batch, to the reference's."""
+    """`minibatches`, asked twice: a list of integer arrays equal, batch by batch, to the
+    reference's (answers that change between calls come from an unseeded shuffle)."""
     got = student.minibatches(*args)
     call = student.last_call
+    again = student.minibatches(*args)
+    if not _same_batches(got, again):
+        fail(f"{call} was called twice and returned two different answers: its answers changed "
+             "between calls with the same arguments, as an unseeded shuffle's do; draw the "
+             "permutation from numpy.random.default_rng(seed).")  # fmt: skip
     expected = reference.minibatches(*args)
     if not isinstance(got, list) or len(got) != len(expected):
         fail(f"{call} should return a list of {len(expected)} integer arrays.")
