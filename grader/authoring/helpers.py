@@ -1,8 +1,11 @@
 """Shared steps of checks: call the student and the reference alike, then judge with an oracle.
 
 `wrong` maps the name of a known misconception (as the student should read it, e.g. "the factor 2
-forgotten") to the wrong formula, called with the same arguments; when an answer fails and matches
-one, the message names it, otherwise it names a plain relation (a sign flip, a factor, a transpose).
+forgotten") to the wrong formula, called with the same arguments. When an answer fails, the message
+names the formula that reproduces it if that formula's value on the call is apart from the right
+answer, from zero and from every other formula's value (`grader.oracles.misconceptions.told_apart`:
+where two formulas coincide neither is named); otherwise it names a plain relation (a sign flip, a
+factor, a transpose), or nothing.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ Wrong = Mapping[str, Callable[..., Any]]
 # How a wrong formula says it has no value on some arguments (an int-only mistake given a float,
 # a division by zero): it cannot be the student's mistake there.
 NO_VALUE_HERE = (ArithmeticError, ValueError, TypeError, IndexError)
+_NO_LABEL = object()
 
 
 def same_number(student: StudentProxy, reference: Any, function: str, *args: Any,
@@ -49,7 +53,9 @@ def same_array(student: StudentProxy, reference: Any, function: str, *args: Any,
 
 def explain(verdict: Verdict, got: Any, expected: Any, wrong: Wrong | None, args: Sequence[Any],
             kwargs: Mapping[str, Any]) -> Verdict:  # fmt: skip
-    """A failing verdict with the misconception it matches (or the relation it shows) appended."""
+    """A failing verdict with the misconception it matches (or the relation it shows) appended;
+    a formula is named only where its value is told apart from the right answer, from zero and
+    from the other formulas' values on these arguments."""
     if verdict.ok:
         return verdict
     return with_hint(verdict, got, expected, wrong_values(wrong, args, kwargs))
@@ -122,9 +128,10 @@ def same_labels(student: StudentProxy, reference: Any, function: str,
                 wrong: Wrong | None = None) -> None:  # fmt: skip
     """A label for each case, given as (positional arguments, keyword arguments).
 
-    A wrong one names every mistake that gives all the answers the student gave: one label alone
-    fits too many mistakes, and where two mistakes agree on every case (d == tol says 'increasing'
-    both for `d >= tol` and for `d > 0`) naming one would be a guess.
+    A wrong one names the mistake that gives all the answers the student gave, when only one
+    does: one label alone fits too many mistakes, and where two mistakes agree on every case
+    (d == tol says 'increasing' both for `d >= tol` and for `d > 0`) naming either would be a
+    guess, so neither is named.
     """
     answers, failure = [], None
     for args, kwargs in cases:
@@ -140,10 +147,19 @@ def same_labels(student: StudentProxy, reference: Any, function: str,
         name
         for name, formula in (wrong or {}).items()
         if all(
-            remembered(formula)(*args, **kwargs) == got
+            isinstance(got, str) and _label_of(formula, args, kwargs) == got
             for (args, kwargs), got in zip(cases, answers, strict=True)
         )
     ]
-    if matches:
-        fail(f"{failure.message} This looks like {'; or '.join(matches)}.")
+    if len(matches) == 1:
+        fail(f"{failure.message} This looks like {matches[0]}.")
     fail(failure.message)
+
+
+def _label_of(formula: Callable[..., Any], args: Sequence[Any], kwargs: Mapping[str, Any]) -> Any:
+    """A wrong rule's label on one case, or `_NO_LABEL` where it has none (it matches no
+    answer then)."""
+    try:
+        return remembered(formula)(*args, **kwargs)
+    except NO_VALUE_HERE:
+        return _NO_LABEL

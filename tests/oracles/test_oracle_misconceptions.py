@@ -4,8 +4,16 @@ from __future__ import annotations
 
 import numpy as np
 
+from grader.authoring.helpers import explain
 from grader.oracles.compare import Verdict, check_array, check_number
-from grader.oracles.misconceptions import describe_relation, diagnose, real_array, with_hint
+from grader.oracles.misconceptions import (
+    APART,
+    describe_relation,
+    diagnose,
+    real_array,
+    told_apart,
+    with_hint,
+)
 from grader.oracles.values import Unsupported
 
 A = np.array([[2.0, 1.0], [-3.0, 4.0]])  # not symmetric, so A @ x and the gradient differ
@@ -109,4 +117,85 @@ def test_0d_arrays_are_numbers_for_diagnosis_too() -> None:
     verdict = check_number(np.array(-1.5), 1.5, call="f()")
     assert with_hint(verdict, np.array(-1.5), 1.5).message.endswith(
         "This looks like the expected value with the opposite sign."
+    )
+
+
+# --- a formula is named only where its value tells it apart (issue "Grading validity, round two")
+
+
+def test_two_candidates_that_coincide_on_the_call_are_neither_named() -> None:
+    assert diagnose(2.0, {"m = 2 x batch": 2.0, "d instead of m": 2.0 + 1e-9}) is None
+    assert diagnose(2.0, {"m = 2 x batch": 2.0, "d instead of m": 3.0}) == "m = 2 x batch"
+    # a third candidate elsewhere does not make the two coinciding ones nameable
+    assert diagnose(2.0, {"a": 2.0, "b": 2.0, "c": 5.0}) is None
+    # apart by more than APART but within nothing diagnose could confuse: named
+    assert diagnose(2.0, {"a": 2.0, "b": 2.0 * (1 + 5 * APART)}) == "a"
+
+
+def test_a_candidate_at_the_right_answer_or_at_zero_is_not_named() -> None:
+    near_right = 1.0 + APART / 2
+    assert diagnose(near_right, {"a rounding": near_right}) == "a rounding"
+    assert diagnose(near_right, {"a rounding": near_right}, expected=1.0) is None
+    assert diagnose(1.1, {"off": 1.1}, expected=1.0) == "off"
+    assert diagnose(0.0, {"nothing computed": 0.0}) is None
+    assert diagnose(np.zeros(3), {"nothing computed": np.zeros(3)}, expected=np.ones(3)) is None
+
+
+def test_arrays_are_apart_when_any_entry_is() -> None:
+    """One entry that differs is enough: an answer matching one array entry by entry is not the
+    other."""
+    candidates = {"a": [1.0, 2.0], "b": [1.0, 3.0]}
+    assert diagnose(np.array([1.0, 2.0]), candidates, expected=[1.0, 4.0]) == "a"
+    assert told_apart(candidates, [1.0, 4.0]) == candidates
+    # the right values in another shape are another answer
+    assert list(told_apart({"a column": RIGHT.reshape(2, 1)}, RIGHT)) == ["a column"]
+    assert told_apart({"the right values": RIGHT.copy()}, RIGHT) == {}
+
+
+def test_infinite_and_nan_candidates_hide_no_other() -> None:
+    """An overflowing formula coincides with no finite one (inf * rtol is no tolerance)."""
+    assert diagnose(2.0, {"overflow": np.inf, "a": 2.0}) == "a"
+    assert diagnose(2.0, {"undefined": np.nan, "a": 2.0}) == "a"
+    assert diagnose(np.nan, {"undefined": np.nan}) is None
+    assert told_apart({"up": np.inf, "also up": np.inf, "a": 2.0}) == {"a": 2.0}
+
+
+def test_non_numeric_candidates_are_left_out() -> None:
+    assert told_apart({"a word": "increasing", "a": 2.0}) == {"a": 2.0}
+
+
+def test_with_hint_falls_back_to_the_relation_when_candidates_coincide() -> None:
+    verdict = check_number(2.0, 1.0, call="derivative(0.5)")
+    coinciding = {"the factor 2 twice": 2.0, "x + x + x - x": 2.0}
+    assert with_hint(verdict, 2.0, 1.0, coinciding).message.endswith(
+        "This looks like the expected value off by a factor of 2."
+    )
+    plain = check_number(1.7, 1.0, call="derivative(0.5)")
+    assert with_hint(plain, 1.7, 1.0, {"a": 1.7, "b": 1.7}) == plain
+
+
+def test_explain_names_only_the_formula_told_apart_on_these_arguments() -> None:
+    """`explain` (and so same_number and same_array) works each formula out on the call."""
+    wrong = {
+        "x instead of 2 * x": lambda x: float(x),
+        "x**2 instead of 2 * x": lambda x: float(x) ** 2,
+        "no value here": lambda x: 1 / 0,
+    }
+    at_three = check_number(3.0, 6.0, call="derivative(3)")
+    assert explain(at_three, 3.0, 6.0, wrong, (3,), {}).message.endswith(
+        "This looks like x instead of 2 * x."
+    )
+    # at x = 1 both formulas give 1: neither is named, the relation is
+    at_one = check_number(1.0, 2.0, call="derivative(1)")
+    assert explain(at_one, 1.0, 2.0, wrong, (1,), {}).message.endswith(
+        "This looks like the expected value off by a factor of 1/2."
+    )
+    # at x = 2, x**2 is the right answer 4: only x is named
+    at_two = check_number(2.0, 4.0, call="derivative(2)")
+    assert explain(at_two, 2.0, 4.0, wrong, (2,), {}).message.endswith(
+        "This looks like x instead of 2 * x."
+    )
+    at_two_squared = check_number(4.0 + 1e-12, 4.0 + 2e-12, call="derivative(2)", atol=0, rtol=0)
+    assert (
+        "This looks like" not in explain(at_two_squared, 4.0, 4.0 + 2e-12, wrong, (2,), {}).message
     )
