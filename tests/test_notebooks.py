@@ -60,9 +60,48 @@ def test_notebook_layout(assignment):
         assert isinstance(tree.body[0].body[-1], ast.Raise)
         assert check.id == f"{exercise.id}-check"
         assert f'check("{exercise.id}", "{assignment.id}.ipynb")' in check.source
-    plot = notebook.cells[ids.index("figure-tangent-lines")]
-    assert "(-0.5, 0.0, 0.5)" in plot.source and "np.linspace(-1.0, 1.0" in plot.source
-    assert ids.index("figure-tangent-lines") < ids.index(f"{assignment.exercises[0].id}-text")
+    assert assignment.figures, "every assignment's notebook draws at least one figure"
+    for name in figure_ids(assignment):
+        assert notebook.cells[ids.index(name)].cell_type == "code"
+        assert ids.index(f"{name}-caption") == ids.index(name) - 1
+        assert ids.index(name) < ids.index(f"{assignment.exercises[0].id}-text")
+
+
+def figure_ids(assignment) -> list[str]:
+    """The ids of the code cells that draw the assignment's figures, in course.toml's order."""
+    return [f"figure-{figure.path.stem.replace('_', '-')}" for figure in assignment.figures]
+
+
+def test_the_tangent_line_figure_draws_the_worked_example():
+    for assignment in ("derivatives", "gradients", "descent"):
+        cells = {cell.id: cell for cell in build_notebook(COURSE.assignment(assignment)).cells}
+        plot = cells["figure-tangent-lines"].source
+        assert "(-0.5, 0.0, 0.5)" in plot and "np.linspace(-1.0, 1.0" in plot
+
+
+def test_backprop_figures_follow_their_sections_and_compute_everything_themselves():
+    """The sigmoid figure after the vanishing gradients, the five optimisers after the adaptive
+    ones; neither calls an exercise, which the student has not written when the figures run."""
+    assignment = COURSE.assignment("backprop")
+    notebook = build_notebook(assignment)
+    ids = [cell.id for cell in notebook.cells]
+    sources = [cell.source for cell in notebook.cells]
+    for heading, figure in (
+        ("## Vanishing and exploding gradients", "figure-vanishing-gradients"),
+        ("## Adaptive optimisers", "figure-optimiser-paths"),
+    ):
+        section = next(i for i, text in enumerate(sources) if text.startswith(heading))
+        assert ids[section + 1 : section + 3] == [f"{figure}-caption", figure]
+    vanishing = sources[ids.index("figure-vanishing-gradients")]
+    assert "0.25**layers" in vanishing and "np.arange(1, 21)" in vanishing
+    paths = sources[ids.index("figure-optimiser-paths")]
+    for optimiser in ("gradient descent", "momentum", "AdaGrad", "RMSProp", "Adam"):
+        assert f'("{optimiser}' in paths
+    assert "plt.subplots(1, len(optimisers)" in paths  # side by side
+    for figure in ("figure-vanishing-gradients", "figure-optimiser-paths"):
+        tree = ast.parse(sources[ids.index(figure)])
+        names = {node.id for node in ast.walk(tree) if isinstance(node, ast.Name)}
+        assert not names & {exercise.id for exercise in assignment.exercises}, figure
 
 
 def test_derivatives_notebook_draws_the_worked_example_after_its_section():
@@ -111,9 +150,8 @@ def test_notebook_runs_top_to_bottom_on_the_stubs(assignment):
     )
     client.execute()  # raises CellExecutionError if any cell raises
     cells = {cell.id: cell for cell in notebook.cells}
-    assert any(
-        "image/png" in output.get("data", {}) for output in cells["figure-tangent-lines"].outputs
-    )
+    for figure in figure_ids(assignment):
+        assert any("image/png" in output.get("data", {}) for output in cells[figure].outputs)
     with_public = public_exercises(assignment.id)
     for exercise in assignment.exercises:
         outputs = cells[f"{exercise.id}-check"].outputs
