@@ -150,8 +150,8 @@ def test_regime_exact_boundaries(student: StudentProxy, reference: ModuleType) -
 
 @check("learning_rate_regime")
 def test_regime_near_boundaries(student: StudentProxy, reference: ModuleType) -> None:
-    """r = 1 + 2**-19 and 2 - 2**-18 are "oscillating"; r = 1 - 2**-19 is "monotone" and
-    r = 2 + 2**-18 "diverging"."""
+    """r = 1 + 2**-39 and 2 - 2**-38 are "oscillating"; r = 1 - 2**-39 is "monotone" and
+    r = 2 + 2**-38 "diverging": a tolerance around 1 or 2 (even 1e-11) errs here."""
     same_labels(student, reference, "learning_rate_regime", NEAR_BOUNDARIES, wrong=REGIME_MISTAKES)
 
 
@@ -302,8 +302,9 @@ def test_epoch_short_last_batch(
 
 @check("sgd_epoch", weight=0.5)
 def test_epoch_integer_lists(student: StudentProxy, reference: ModuleType) -> None:
-    """w, X and y as lists of ints (m = 5 in batches of 2, 2 and 1)."""
-    w, X, y = [0, 0, 1], [[1, 2, 0], [0, 1, 1], [2, -1, 0], [1, 1, -1], [0, 2, 1]], [1, 0, 2, -1, 1]
+    """w, X and y as lists of ints (m = 7 in batches of 2, 2, 2 and 1)."""
+    w, y = [0, 0, 1], [1, 0, 2, -1, 1, 3, -2]
+    X = [[1, 2, 0], [0, 1, 1], [2, -1, 0], [1, 1, -1], [0, 2, 1], [-1, 0, 2], [1, -2, 1]]
     plain_inputs(lambda args: same_epoch(student, reference, args),
                  (w, X, y, 0.1, 2, 3), (*floats(w, X, y), 0.1, 2, 3))  # fmt: skip
 
@@ -315,8 +316,8 @@ def test_epoch_leaves_w_alone(
     """w, X and y are the same after the call (w -= ... on the given w would change it), and the
     epoch's result is right."""
     with naming_shape_errors():
-        leaves_arguments_alone(student, "sgd_epoch", (*regression(rng, 5, 3), 0.1, 2, 0),
-                               ("w", "X", "y"), reference)  # fmt: skip
+        leaves_arguments_alone(student, "sgd_epoch", (*regression(rng, 7, 3), 0.1, 3, 0),
+                               ("w", "X", "y"), reference, twice=True)  # fmt: skip
 
 
 # --- momentum_step ---------------------------------------------------------------------------

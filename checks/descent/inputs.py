@@ -23,11 +23,12 @@ BOWL_GRADIENT = gradient_field(
 # One dimension: f(x) = x**4 / 4 + x, gradient x**3 + 1, whose iterates are not multiples of x0.
 LINE_GRADIENT = gradient_field(vector_function("x0**4/4 + x0", n=1))
 
-# Powers of two: r = lr * curvature is exact, so the boundaries are hit exactly.
-TINY = 2.0**-20
+# Powers of two: r = lr * curvature is exact, so the boundaries are hit exactly, and a step of
+# 2**-40 beside them is exact too (an answer that errs there compares with a tolerance).
+TINY = 2.0**-40
 # r exactly 1 ("monotone") and 2 ("diverging").
 EXACT_BOUNDARIES = [(0.25, 4.0), (0.5, 4.0)]
-# r = 1 + 2**-19 and 2 - 2**-18 ("oscillating"), then 1 - 2**-19 ("monotone") and 2 + 2**-18
+# r = 1 + 2**-39 and 2 - 2**-38 ("oscillating"), then 1 - 2**-39 ("monotone") and 2 + 2**-38
 # ("diverging"): a curvature below 1 is among them, where lr alone is already above 2.
 NEAR_BOUNDARIES = [(2.0 + 4 * TINY, 0.5), (0.5 - TINY, 4.0), (2.0 - 4 * TINY, 0.5),
                    (0.5 + TINY, 4.0)]  # fmt: skip

@@ -289,11 +289,15 @@ def same_named_pair(student: StudentProxy, reference: ModuleType, function: str,
 
 
 def leaves_arguments_alone(student: StudentProxy, function: str, args: tuple,
-                           names: Sequence[str], reference: Any) -> None:  # fmt: skip
+                           names: Sequence[str], reference: Any,
+                           twice: bool = False) -> None:  # fmt: skip
     """The call must leave every array argument as it was (`names` are the signature's names)
-    and return the reference's answer: not touching the input earns nothing on its own."""
+    and return the reference's answer: not touching the input earns nothing on its own.
+    `twice` asks the call again and fails if the answer changed (for exercises that shuffle)."""
     result = getattr(student, function).with_args(*args)
     call = student.last_call
+    if twice and not _same_answer(result.value, getattr(student, function)(*args)):
+        fail(f"{call} was called twice and returned two different answers: {UNREPEATABLE}")
     after = result.args_after or ()
     changed = [
         name
@@ -323,8 +327,9 @@ def plain_inputs(judge: Callable[[tuple], Any], given: tuple, as_floats: tuple,
             raise
         try:
             judge(as_floats)
-        except CheckFailure:
-            raise failure from None
+        except CheckFailure as second:
+            # Answers that change between calls explain the first failure better than it does.
+            raise (second if UNREPEATABLE in str(second) else failure) from None
         fail(f"{failure} The same call with float arrays is right: {advice}.")
 
 
