@@ -36,13 +36,15 @@ NUMBERS = {
                     "second_derivative"),
     "gradients": ("partial_derivative", "directional_derivative", "gradient_check"),
     "descent": ("max_stable_learning_rate",),
+    "backprop": ("chain_rule_derivative", "sigmoid_derivative"),
 }  # fmt: skip
 LABELS = {
     "derivatives": ("interpret_sign",),
     "gradients": ("classify_stationary_point",),
     "descent": ("learning_rate_regime",),
+    "backprop": (),
 }
-SYMBOLIC = {"derivatives": ("symbolic_derivative",), "gradients": (), "descent": ()}
+SYMBOLIC = {"derivatives": ("symbolic_derivative",), "gradients": (), "descent": (), "backprop": ()}
 
 # How each form is made from the reference's answer `v` (a Python float, or a str).
 NUMBER_FORMS = {
@@ -180,7 +182,7 @@ def test_each_form_costs_exactly_what_it_breaks(graded, assignment: str, student
 def test_every_number_valued_exercise_is_covered() -> None:
     """The exercises wrapped here are all of the course's that return one number or one label."""
     covered = {name for assignment in ASSIGNMENTS for name in NUMBERS[assignment]}
-    assert len(covered) == 9
+    assert len(covered) == 11
     every = {exercise.id for assignment in COURSE.assignments for exercise in assignment.exercises}
     assert covered | {n for names in LABELS.values() for n in names} <= every
 

@@ -67,12 +67,32 @@ LAZY = {
             "return np.array(args[0], dtype=float), np.array(args[1], dtype=float)"
         ),
     },
+    "backprop": {
+        "chain_rule_derivative": "return float(args[0](float(args[3])))",
+        "sigmoid_derivative": (
+            "return 0.0 if np.ndim(args[0]) == 0 else np.zeros(np.shape(args[0]))"
+        ),
+        "relu_derivative": "return np.zeros(np.shape(args[0]))",
+        "mlp_gradients": (
+            "return (np.zeros(np.shape(args[0])), np.zeros(np.shape(args[1])), "
+            "np.zeros(np.shape(args[2])), 0.0)"
+        ),
+        "clip_by_norm": "return np.array(args[0], dtype=float)",
+        "adagrad_step": "return np.array(args[0], dtype=float), np.array(args[1], dtype=float)",
+        "rmsprop_step": "return np.array(args[0], dtype=float), np.array(args[1], dtype=float)",
+        "adam_step": (
+            "return (np.array(args[0], dtype=float), np.array(args[1], dtype=float), "
+            "np.array(args[2], dtype=float))"
+        ),
+        "newton_step": "return np.array(args[0], dtype=float)",
+    },
 }
 # One constant label per vocabulary: a check whose cases all have one label gives it points.
 LABELS = {
     "derivatives": {"interpret_sign": ("increasing", "decreasing", "stationary")},
     "gradients": {"classify_stationary_point": ("minimum", "maximum", "saddle", "degenerate")},
     "descent": {"learning_rate_regime": ("monotone", "oscillating", "diverging")},
+    "backprop": {},
 }
 
 

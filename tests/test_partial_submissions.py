@@ -38,7 +38,7 @@ def _uses(source: str, function: str) -> set[str]:
     return used
 
 
-@pytest.mark.parametrize("assignment_id", ["derivatives", "gradients", "descent"])
+@pytest.mark.parametrize("assignment_id", ["derivatives", "gradients", "descent", "backprop"])
 def test_done_exercises_keep_full_marks_whatever_is_missing(tmp_path, assignment_id):
     course = load_course(REPO / "course.toml")
     assignment = course.assignment(assignment_id)

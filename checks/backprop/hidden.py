@@ -256,7 +256,8 @@ def test_mlp_gradients_leave_arguments_alone(
 ) -> None:
     """W1, b1, W2, X and y are the same after the call, and the gradients are right."""
     leaves_arguments_alone(student, reference, "mlp_gradients", network(rng, 2, 3, 4),
-                           ("W1", "b1", "W2", "b2", "X", "y"))  # fmt: skip
+                           ("W1", "b1", "W2", "b2", "X", "y"), labels=("dW1", "db1", "dW2", "db2"),
+                           wrong=MLP_MISTAKES)  # fmt: skip
 
 
 # --- clip_by_norm ----------------------------------------------------------------------------
@@ -306,8 +307,10 @@ def test_clip_norm_exactly_max_norm(student: StudentProxy, reference: ModuleType
 
 @check("clip_by_norm")
 def test_clip_zero_gradient(student: StudentProxy, reference: ModuleType) -> None:
-    """A zero gradient stays zero (no 0 / 0); then [0, -9, 12] (norm 15) is clipped to norm 3."""
+    """A zero gradient stays zero (no 0 / 0), with max_norm 1 and with max_norm 0 (its norm 0 is
+    not above 0); then [0, -9, 12] (norm 15) is clipped to norm 3."""
     same_clip(student, reference, np.zeros(4), 1.0)
+    same_clip(student, reference, np.zeros(3), 0.0)
     same_clip(student, reference, np.array([0.0, -9.0, 12.0]), 3.0)
 
 
@@ -331,7 +334,7 @@ def test_clip_leaves_grad_alone(
 ) -> None:
     """grad is the same after clipping it (grad *= ... would change the caller's array)."""
     leaves_arguments_alone(student, reference, "clip_by_norm", (long_gradient(rng, 1.0), 1.0),
-                           ("grad", "max_norm"))  # fmt: skip
+                           ("grad", "max_norm"), wrong=CLIP_MISTAKES)  # fmt: skip
 
 
 # --- adagrad_step ----------------------------------------------------------------------------
@@ -388,7 +391,15 @@ def test_adagrad_leaves_arguments_alone(
 ) -> None:
     """x, accum and grad are the same after the call (accum += grad**2 would change accum)."""
     args = (rng.normal(size=3), rng.uniform(0.1, 1.0, size=3), rng.normal(size=3), 0.1)
-    leaves_arguments_alone(student, reference, "adagrad_step", args, ("x", "accum", "grad"))
+    leaves_arguments_alone(
+        student,
+        reference,
+        "adagrad_step",
+        args,
+        ("x", "accum", "grad"),
+        labels=ADAGRAD_PARTS,
+        wrong=ADAGRAD_MISTAKES,
+    )
 
 
 # --- rmsprop_step ----------------------------------------------------------------------------
@@ -453,7 +464,15 @@ def test_rmsprop_leaves_arguments_alone(
 ) -> None:
     """x, sq_avg and grad are the same after the call (sq_avg *= rho would change sq_avg)."""
     args = (rng.normal(size=3), rng.uniform(0.1, 1.0, size=3), rng.normal(size=3), 0.05, 0.7)
-    leaves_arguments_alone(student, reference, "rmsprop_step", args, ("x", "sq_avg", "grad"))
+    leaves_arguments_alone(
+        student,
+        reference,
+        "rmsprop_step",
+        args,
+        ("x", "sq_avg", "grad"),
+        labels=RMSPROP_PARTS,
+        wrong=RMSPROP_MISTAKES,
+    )
 
 
 # --- adam_step -------------------------------------------------------------------------------
@@ -535,7 +554,15 @@ def test_adam_leaves_arguments_alone(
 ) -> None:
     """x, m, v and grad are the same after the call (m *= beta1 would change m)."""
     args = (rng.normal(size=3), *adam_state(rng, 3), rng.normal(size=3), 5, 0.05)
-    leaves_arguments_alone(student, reference, "adam_step", args, ("x", "m", "v", "grad"))
+    leaves_arguments_alone(
+        student,
+        reference,
+        "adam_step",
+        args,
+        ("x", "m", "v", "grad"),
+        labels=ADAM_PARTS,
+        wrong=ADAM_MISTAKES,
+    )
 
 
 # --- newton_step -----------------------------------------------------------------------------
@@ -578,4 +605,6 @@ def test_newton_leaves_arguments_alone(
 ) -> None:
     """x, grad and H are the same after the call, and the step is right."""
     args = (rng.normal(size=3), rng.normal(size=3), non_symmetric(rng, 3))
-    leaves_arguments_alone(student, reference, "newton_step", args, ("x", "grad", "H"))
+    leaves_arguments_alone(
+        student, reference, "newton_step", args, ("x", "grad", "H"), wrong=NEWTON_MISTAKES
+    )

@@ -2,9 +2,9 @@
 
 Each `*_MISTAKES` mapping names a misconception as the student reads it after "This looks like"
 and gives the wrong formula, called grader-side with the arguments of the failing call (the
-contract's defaults included). A mistake is named only where it is `apart`: its value differs
-from the right answer, from zero and from every other mistake's on that call, so that the name is
-never a guess. Judges:
+contract's defaults included). A mistake is named only when its value on the call is the
+student's answer and differs from the right answer and from zero; where several mistakes give that
+value, all of them are named, since naming one would be a guess. Judges:
 
 - `same_answer`: a number or an array, naming the mistake that reproduces it (nan included);
 - `same_tuple`: a tuple of arrays (and numbers), each part like the reference's, naming the
@@ -93,37 +93,44 @@ def value_of(formula: Callable[..., Any], args: Sequence[Any], kwargs: Mapping[s
         return None
 
 
-def apart(values: Mapping[str, Any], expected: Any) -> dict[str, np.ndarray]:
-    """The wrong values that tell their mistake apart here (flat): each differs from the right
-    answer, from zero and from every other wrong value."""
+def telling(values: Mapping[str, Any], expected: Any) -> dict[str, np.ndarray]:
+    """The wrong values (flat) that are a mistake here: each differs from the right answer and
+    from zero (what a function that computes nothing returns)."""
     right = flat(expected)
-    arrays = {name: flat(value) for name, value in values.items()}
     kept = {}
-    for name, value in arrays.items():
-        if value is None or right is None or value.shape != right.shape:
+    for name, value in values.items():
+        array = flat(value)
+        if array is None or right is None or array.shape != right.shape:
             continue
-        if not np.any(value) or alike(value, right):
-            continue
-        others = (v for key, v in arrays.items() if key != name and v is not None)
-        if not any(alike(value, other) for other in others):
-            kept[name] = value
+        if np.any(array) and not alike(array, right):
+            kept[name] = array
     return kept
+
+
+def matching(got: Any, values: Mapping[str, Any], expected: Any,
+             rtol: float = APART) -> str | None:  # fmt: skip
+    """Every mistake whose value is the student's answer, joined by "; or ".
+
+    Where two mistakes give one value on a check's inputs (at t = 10**6 Adam without any bias
+    correction and with m's alone agree), both reproduce the answer and both are named: naming
+    only one would be a guess.
+    """
+    answer = flat(got)
+    if answer is None:
+        return None
+    found = [name for name, value in telling(values, expected).items()
+             if alike(answer, value, rtol)]  # fmt: skip
+    return "; or ".join(found) or None
 
 
 def named(got: Any, expected: Any, wrong: Wrong | None, args: Sequence[Any],
           kwargs: Mapping[str, Any] | None = None) -> str | None:  # fmt: skip
-    """The mistake whose value on these arguments is the student's answer, where it is apart."""
+    """The mistakes whose value on these arguments is the student's answer."""
     kwargs = dict(kwargs or {})
     values = {name: value_of(formula, args, kwargs) for name, formula in (wrong or {}).items()}
     values = {name: value for name, value in values.items()
               if value is not None and shapes(value) == shapes(expected)}  # fmt: skip
-    answer = flat(got)
-    if answer is None:
-        return None
-    for name, value in apart(values, expected).items():
-        if alike(answer, value):
-            return name
-    return None
+    return matching(got, values, expected)
 
 
 def hinted(verdict: Verdict, phrase: str | None) -> Verdict:
@@ -213,9 +220,12 @@ def same_steps(student: StudentProxy, reference: ModuleType, function: str, x: n
 
 
 def leaves_arguments_alone(student: StudentProxy, reference: ModuleType, function: str,
-                           args: tuple, names: Sequence[str]) -> None:  # fmt: skip
+                           args: tuple, names: Sequence[str], *,
+                           labels: Sequence[str] = (),
+                           wrong: Wrong | None = None) -> None:  # fmt: skip
     """The call leaves every array argument as it was (`names`: the signature's names) and
-    returns the reference's answer: not touching the input earns nothing on its own."""
+    returns the reference's answer (`labels`: the names of a tuple's parts), naming the mistake
+    that gives a wrong one: not touching the input earns nothing on its own."""
     result = getattr(student, function).with_args(*args)
     call = student.last_call
     after = result.args_after or ()
@@ -230,11 +240,12 @@ def leaves_arguments_alone(student: StudentProxy, reference: ModuleType, functio
              f"`{changed[0]} *= ...` writes into the caller's array: compute a new array "
              "instead.")  # fmt: skip
     expected = getattr(reference, function)(*args)
+    got = result.value
     if isinstance(expected, tuple):
-        labels = [f"part {position}" for position in range(len(expected))]
-        require(tuple_verdict(result.value, expected, call, labels)[0])
+        verdict, _ = tuple_verdict(got, expected, call, labels)
     else:
-        require(same_value(result.value, expected, call))
+        verdict = same_value(got, expected, call)
+    require(hinted(verdict, None if verdict.ok else named(got, expected, wrong, args)))
 
 
 def plain_inputs(judge: Callable[[tuple], Any], given: tuple, as_floats: tuple,
@@ -416,11 +427,20 @@ def gradients_answer(student: StudentProxy, args: tuple) -> tuple[tuple, str]:
     return got, call
 
 
+def listed(names: Sequence[str]) -> str:
+    """ "dW1", "dW1 and db1", "dW1, db1 and dW2"."""
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+
+
 def gradient_message(call: str, wrong_parts: Sequence[str], phrase: str | None) -> str:
     """Which parameters' gradients are wrong, and why when it is known."""
     right = [name for name in PARAMETERS if name not in wrong_parts]
-    message = f"{call}: the gradient {' and '.join(wrong_parts)} is wrong"
-    message += f" ({', '.join(right)} right)." if right else " (every part)."
+    if not right:
+        message = f"{call}: every gradient ({listed(PARAMETERS)}) is wrong."
+    else:
+        verb, other = ("is", "are") if len(wrong_parts) == 1 else ("are", "are")
+        other = "is" if len(right) == 1 else other
+        message = f"{call}: {listed(wrong_parts)} {verb} wrong ({listed(right)} {other} right)."
     return message + (f" This looks like {phrase}." if phrase else "")
 
 
@@ -484,9 +504,8 @@ def gradient_check(student: StudentProxy, loss: Callable[..., float], args: tupl
         return
     values = {name: value_of(formula, args, {}) for name, formula in (wrong or {}).items()}
     values = {name: value for name, value in values.items() if value is not None}
-    answer = flat(got)
-    phrase = next((name for name, value in apart(values, numeric).items()
-                   if answer is not None and alike(answer, value, rtol=1e-4)), None)  # fmt: skip
+    # central differences are right to about 1e-9 here, so a looser match than APART
+    phrase = matching(got, values, numeric, rtol=1e-4)
     first = PARAMETERS.index(wrong_parts[0])
     shown = judge_part(got[first], numeric[first], wrong_parts[0], rtol=1e-5, atol=allowed)
     fail(f"{gradient_message(call, wrong_parts, phrase)} Central differences of mlp_loss "
@@ -504,12 +523,18 @@ def _scaled(grad: Any, factor: float) -> np.ndarray:
     return np.asarray(grad, dtype=float) * factor
 
 
+def _ratio(top: float, bottom: float) -> np.float64:
+    """top / bottom as numpy divides (0 / 0 is nan, as in a student's numpy code)."""
+    with np.errstate(all="ignore"):
+        return np.float64(top) / np.float64(bottom)
+
+
 def _clip_by(measure: Callable[[np.ndarray], float]) -> Callable[..., np.ndarray]:
     """Clipping with another measure of the gradient's size instead of its norm."""
 
     def clip(grad: Any, max_norm: float) -> np.ndarray:
         size = float(measure(np.asarray(grad, dtype=float)))
-        return _scaled(grad, max_norm / size) if size > max_norm else _scaled(grad, 1.0)
+        return _scaled(grad, _ratio(max_norm, size)) if size > max_norm else _scaled(grad, 1.0)
 
     return clip
 
@@ -518,22 +543,36 @@ EACH_COMPONENT = (
     "each component clipped to [-max_norm, max_norm] instead of scaling the whole vector by its "
     "norm (which keeps the direction)"
 )
+
+
+def _clip_with(factor: Callable[[float, float], float],
+               clips: Callable[[float, float], bool] = lambda norm, top: norm > top,
+               ) -> Callable[..., np.ndarray]:  # fmt: skip
+    """Clipping by the norm with another factor (of norm and max_norm) or another test."""
+
+    def clip(grad: Any, max_norm: float) -> np.ndarray:
+        norm = _norm(grad)
+        return _scaled(grad, factor(norm, max_norm) if clips(norm, max_norm) else 1.0)
+
+    return clip
+
+
 CLIP_MISTAKES: dict[str, Callable[..., np.ndarray]] = {
     EACH_COMPONENT: lambda grad, max_norm: np.clip(np.asarray(grad, dtype=float), -max_norm,
                                                    max_norm),
     "always scaled to norm max_norm, even when the norm is already below it (and 0 / 0 for a "
-    "zero gradient)": lambda grad, max_norm: _scaled(grad, max_norm / _norm(grad)),
-    "grad * norm / max_norm, the ratio upside down": lambda grad, max_norm: (
-        _scaled(grad, _norm(grad) / max_norm) if _norm(grad) > max_norm else _scaled(grad, 1.0)
-    ),
+    "zero gradient)": _clip_with(lambda norm, top: _ratio(top, norm), lambda norm, top: True),
+    "grad * norm / max_norm, the ratio upside down": _clip_with(_ratio),
     "the squared norm (the sum of squares) instead of the norm": _clip_by(lambda g: g @ g),
     "the sum of absolute values (the L1 norm) instead of the Euclidean norm":
         _clip_by(lambda g: np.sum(np.abs(g))),
     "the largest absolute component instead of the Euclidean norm":
         _clip_by(lambda g: np.max(np.abs(g)) if g.size else 0.0),
-    "grad scaled by max_norm alone (the division by the norm forgotten)": lambda grad, max_norm: (
-        _scaled(grad, max_norm) if _norm(grad) > max_norm else _scaled(grad, 1.0)
-    ),
+    "a norm equal to max_norm scaled too (norm >= max_norm), which is 0 / 0 for a zero gradient "
+    "with max_norm = 0": _clip_with(lambda norm, top: _ratio(top, norm),
+                                    lambda norm, top: norm >= top),
+    "grad scaled by max_norm alone (the division by the norm forgotten)":
+        _clip_with(lambda norm, top: top),
 }  # fmt: skip
 
 

@@ -77,6 +77,21 @@ def _mlp_without_activation_slope(W1: Any, b1: Any, W2: Any, b2: float, X: Any,
     return X.T @ d_pre, d_pre.sum(axis=0), hidden.T @ d_prediction, float(d_prediction.sum())
 
 
+def _mlp_summed(W1: Any, b1: Any, W2: Any, b2: float, X: Any, y: Any) -> tuple:
+    W1, b1, W2, X, y = _floats(W1, b1, W2, X, y)
+    hidden = np.tanh(X @ W1 + b1)
+    d_prediction = 2.0 * (hidden @ W2 + b2 - y)
+    d_pre = np.outer(d_prediction, W2) * (1 - hidden**2)
+    return X.T @ d_pre, d_pre.sum(axis=0), hidden.T @ d_prediction, float(d_prediction.sum())
+
+
+MLP_MISTAKES = {
+    "the activation's derivative forgotten (no factor 1 - tanh(z)**2)":
+        _mlp_without_activation_slope,
+    "a sum where the loss takes a mean (the 1 / m forgotten)": _mlp_summed,
+}  # fmt: skip
+
+
 def _adam_uncorrected(x: Any, m: Any, v: Any, grad: Any, t: int, lr: float = 0.001,
                       beta1: float = 0.9, beta2: float = 0.999,
                       eps: float = 1e-8) -> tuple:  # fmt: skip
@@ -141,8 +156,7 @@ def test_mlp_gradients_worked_example(student: StudentProxy, reference: ModuleTy
         [1.0, 0.0, -1.0, 0.5],
     )
     same_parts(student, reference, "mlp_gradients", args, ("dW1", "db1", "dW2", "db2"),
-               {"the activation's derivative forgotten (no factor 1 - tanh(z)**2)":
-                _mlp_without_activation_slope})  # fmt: skip
+               MLP_MISTAKES)  # fmt: skip
 
 
 @check("clip_by_norm")
