@@ -149,7 +149,7 @@ def test_benchmarks_name_an_unknown_assignment_in_one_sentence(benchmark):
     assert "Traceback" not in done.stderr
     assert done.stderr.splitlines()[-1] == (  # the course file as seen from the working folder
         f"{benchmark}: error: course.toml has no assignment 'integrals'; "
-        "choose one of derivatives, gradients, descent."
+        "choose one of derivatives, gradients, descent, backprop."
     )
 
 

@@ -56,6 +56,17 @@ CURRICULUM: dict[str, list[str]] = {
         "sgd_epoch",
         "momentum_step",
     ],
+    "backprop": [
+        "chain_rule_derivative",
+        "sigmoid_derivative",
+        "relu_derivative",
+        "mlp_gradients",
+        "clip_by_norm",
+        "adagrad_step",
+        "rmsprop_step",
+        "adam_step",
+        "newton_step",
+    ],
 }
 
 MINI_TOML = """\
@@ -162,14 +173,15 @@ def test_shipped_course_has_the_curriculum_assignments_in_order() -> None:
     assert course.id == "gradkit-calculus-ml"
     assert course.path == (REPO / "course.toml").resolve()
     assert course.root == REPO
-    assert [a.id for a in course.assignments] == ["derivatives", "gradients", "descent"]
+    assert [a.id for a in course.assignments] == ["derivatives", "gradients", "descent", "backprop"]
     for assignment in course.assignments:
         assert [e.id for e in assignment.exercises] == CURRICULUM[assignment.id]
         assert assignment.module == REPO / "exercises" / f"{assignment.id}.py"
         assert assignment.solution == REPO / "solutions" / f"{assignment.id}.py"
         assert all(e.points > 0 for e in assignment.exercises)
-    assert sum(len(a.exercises) for a in course.assignments) == 23
+    assert sum(len(a.exercises) for a in course.assignments) == 32
     assert course.assignment("derivatives").given == ("objective",)
+    assert course.assignment("backprop").given == ("sigmoid", "mlp_loss")
 
 
 def test_shipped_course_limits_and_seed_have_the_documented_types() -> None:

@@ -349,7 +349,7 @@ print(json.dumps({{"results": results, "plans": plans}}))
 """
 
 
-@pytest.mark.parametrize("assignment_id", ["derivatives", "gradients", "descent"])
+@pytest.mark.parametrize("assignment_id", ["derivatives", "gradients", "descent", "backprop"])
 def test_calls_sent_ahead_grade_exactly_like_calls_made_one_at_a_time(assignment_id):
     """The bundled examples (right, wrong in typical ways, untouched, a notebook) get the same
     points and the same messages whether calls are sent ahead of the checks or not, and a

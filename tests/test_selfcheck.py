@@ -261,7 +261,35 @@ MUTANTS = {
         "    return float(1 / np.linalg.eigvalsh(np.asarray(H, dtype=float)).max())\n",
         "learning_rate_regime": "def learning_rate_regime(lr, curvature):\n    return 'monotone'\n",
     },
+    "backprop": {
+        "chain_rule_derivative": "def chain_rule_derivative(df, g, dg, x):\n"
+        "    return float(df(x) * dg(x))\n",
+        "sigmoid_derivative": "def sigmoid_derivative(z):\n    s = sigmoid(z)\n    return s * s\n",
+        "relu_derivative": "def relu_derivative(z):\n"
+        "    return (np.asarray(z, dtype=float) >= 0).astype(float)\n",
+        "mlp_gradients": "def mlp_gradients(W1, b1, W2, b2, X, y):\n"
+        "    dW1, db1, dW2, db2 = _right_mlp_gradients(W1, b1, W2, b2, X, y)\n"
+        "    return dW1 * len(y), db1 * len(y), dW2 * len(y), db2 * len(y)\n",
+        "clip_by_norm": "def clip_by_norm(grad, max_norm):\n"
+        "    return np.clip(np.asarray(grad, dtype=float), -max_norm, max_norm)\n",
+        "adagrad_step": "def adagrad_step(x, accum, grad, lr=0.01, eps=1e-8):\n"
+        "    grad = np.asarray(grad, dtype=float)\n"
+        "    return np.asarray(x, float) - lr * grad / (np.abs(grad) + eps), grad**2\n",
+        "rmsprop_step": "def rmsprop_step(x, sq_avg, grad, lr=0.001, rho=0.9, eps=1e-8):\n"
+        "    grad = np.asarray(grad, dtype=float)\n"
+        "    sq = (1 - rho) * np.asarray(sq_avg, float) + rho * grad**2\n"
+        "    return np.asarray(x, float) - lr * grad / (np.sqrt(sq) + eps), sq\n",
+        "adam_step": "def adam_step(x, m, v, grad, t, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):\n"
+        "    grad = np.asarray(grad, dtype=float)\n"
+        "    m = beta1 * np.asarray(m, float) + (1 - beta1) * grad\n"
+        "    v = beta2 * np.asarray(v, float) + (1 - beta2) * grad**2\n"
+        "    return np.asarray(x, float) - lr * m / (np.sqrt(v) + eps), m, v\n",
+        "newton_step": "def newton_step(x, grad, H):\n"
+        "    return np.asarray(x, float) - np.asarray(H, float) @ np.asarray(grad, float)\n",
+    },
 }
+# A mutant that wraps the reference keeps its right answer under this name.
+WRAPPED = {"mlp_gradients": "_right_mlp_gradients = mlp_gradients\n"}
 
 
 def failing(result, exercise: str, *, hidden: bool) -> list[str]:
@@ -277,7 +305,9 @@ def test_public_and_hidden_checks_agree(assignment, tmp_path, grade_folder):
     (folder / "reference.py").write_text(solution)
     shutil.copyfile(EXAMPLES / assignment.id / "bob.py", folder / "bob.py")
     for exercise, wrong in MUTANTS[assignment.id].items():
-        (folder / f"wrong_{exercise}.py").write_text(f"{solution}\n\n{wrong}")
+        (folder / f"wrong_{exercise}.py").write_text(
+            f"{solution}\n\n{WRAPPED.get(exercise, '')}{wrong}"
+        )
     results = by_student(grade_folder(folder, assignment.id))
 
     reference = results["reference"]
