@@ -40,6 +40,7 @@ from .known import (
     leaves_arguments_alone,
     plain_inputs,
     same_answer,
+    same_floats,
     same_gradients,
     same_steps,
     same_tuple,
@@ -156,15 +157,9 @@ def test_sigmoid_derivative_integer_list(student: StudentProxy, reference: Modul
 
 
 def same_relu(student: StudentProxy, reference: ModuleType, z: object) -> None:
-    """relu_derivative's values, then its dtype (booleans or ints are not float values)."""
-    got = same_answer(student, reference, "relu_derivative", z, wrong=RELU_MISTAKES)
-    if np.ndim(z) == 0 and not isinstance(got, np.ndarray):
-        return  # a float for a number: the value was the point
-    verdict = check_dtype(got, "f", call=student.last_call)
-    if not verdict.ok:
-        kind = "booleans" if got.dtype.kind == "b" else "integers"
-        fail(f"{verdict.message} This looks like the 0s and 1s kept as {kind}; return a float "
-             "array, e.g. (z > 0).astype(float).")  # fmt: skip
+    """relu_derivative's values, as floats (booleans or ints with the right values are told so);
+    a number may give a float or a 0-d array."""
+    same_floats(student, reference, "relu_derivative", z, wrong=RELU_MISTAKES)
 
 
 def relu_inputs(rng: np.random.Generator, size: int) -> np.ndarray:

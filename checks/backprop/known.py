@@ -162,12 +162,31 @@ def same_answer(student: StudentProxy, reference: ModuleType, function: str, *ar
                 **kwargs: Any) -> Any:  # fmt: skip
     """A number or an array equal to the reference's, naming the mistake that gives it."""
     got = getattr(student, function)(*args, **kwargs)
-    call = student.last_call
     expected = getattr(reference, function)(*args, **kwargs)
-    verdict = judge_part(got, expected, call, rtol=rtol, atol=atol)
+    verdict = judge_part(got, expected, student.last_call, rtol=rtol, atol=atol)
     if not verdict.ok:
         phrase = named(got, expected, wrong, args, kwargs)
         require(hinted(verdict, phrase or relation(got, expected)))
+    return got
+
+
+def same_floats(student: StudentProxy, reference: ModuleType, function: str, *args: Any,
+                wrong: Wrong | None = None) -> Any:  # fmt: skip
+    """`same_answer` for an answer of 0s and 1s that must be floats: booleans or integers with
+    the right values are told so, with the mistake named."""
+    got = getattr(student, function)(*args)
+    call = student.last_call
+    expected = getattr(reference, function)(*args)
+    if isinstance(got, np.ndarray) and got.dtype.kind in "biu" and got.shape == np.shape(expected):
+        values = judge_part(got.astype(float), expected, call)
+        if values.ok:
+            kind = "booleans" if got.dtype.kind == "b" else "integers"
+            fail(f"{call} returned an array of {got.dtype} values, expected float values (the "
+                 f"0s and 1s are right). This looks like the 0s and 1s kept as {kind}; return a "
+                 "float array, e.g. (z > 0).astype(float).")  # fmt: skip
+        require(hinted(values, named(got.astype(float), expected, wrong, args)))
+    verdict = judge_part(got, expected, call)
+    require(hinted(verdict, None if verdict.ok else named(got, expected, wrong, args)))
     return got
 
 
