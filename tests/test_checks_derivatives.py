@@ -13,6 +13,7 @@ import pytest
 from conftest import check_file
 
 known = check_file("derivatives", "known")
+judges = check_file("derivatives", "judges")
 hidden = check_file("derivatives", "hidden")
 
 
@@ -105,9 +106,9 @@ def test_every_other_default_step_differs_where_the_default_is_checked(
         if h == default:
             continue
         got = getattr(_Reference, function)(hidden.STEEP, x, h=h)
-        assert known.step_distance(got, _Reference, function, hidden.STEEP, x, default) > 1
+        assert judges.step_distance(got, _Reference, function, hidden.STEEP, x, default) > 1
         distances = {
-            step: known.step_distance(got, _Reference, function, hidden.STEEP, x, step)
+            step: judges.step_distance(got, _Reference, function, hidden.STEEP, x, step)
             for step in known.OTHER_STEPS
             if step != default
         }

@@ -7,8 +7,8 @@ differences, a point where f < 0 < f' for the tangent line, an expression in two
 `symbolic_derivative`). Finite differences are judged against the reference's same formula within
 the method's rounding error (a correct difference at x = 1000 passes), at the contract's default
 step where another step would show, and by their convergence order against the exact
-derivative. The wrong formulas and judges are in `known.py`; the input
-draws are functions here so that tests can replay them.
+derivative. The wrong formulas are in `known.py`, the judges in `judges.py` and `symbolic.py`; the
+input draws are functions here so that tests can replay them.
 """
 
 from types import ModuleType
@@ -19,23 +19,23 @@ from grader.authoring import (
     StudentProxy,
     check,
     geometric_steps,
+    same_array,
+    same_labels,
+    same_number,
     scalar_function,
     unchanged_arguments,
 )
 
+from .judges import converges, same_default_step, same_difference
 from .known import (
     DERIVATIVE_MISTAKES,
     DIFFERENCE_MISTAKES,
     SIGN_MISTAKES,
+    SIGNS,
     TANGENT_MISTAKES,
-    converges,
-    same_default_step,
-    same_derivative_text,
-    same_difference,
-    same_named,
-    same_signs,
     symbolic_mistakes,
 )
+from .symbolic import same_derivative_text
 
 # Every derivative positive on [-1, 1], so that at h = 0.1 the forward, backward and central
 # differences and each wrong second difference stay at least 0.4% apart.
@@ -143,8 +143,8 @@ def test_derivative_random_array_keeps_its_shape(
     student: StudentProxy, reference: ModuleType, rng: np.random.Generator
 ) -> None:
     """A random (2, 3) array gives 2 * x elementwise, as a (2, 3) array."""
-    x = rng.uniform(-5, 5, size=(2, 3))
-    same_named(student, reference, "derivative", x, wrong=DERIVATIVE_MISTAKES)
+    same_array(student, reference, "derivative", rng.uniform(-5, 5, size=(2, 3)),
+               wrong=DERIVATIVE_MISTAKES)  # fmt: skip
 
 
 @check("derivative")
@@ -153,7 +153,7 @@ def test_derivative_of_numbers(
 ) -> None:
     """A random float, an int and 0.0 each give one number."""
     for x in (*derivative_numbers(rng), 0.0):
-        same_named(student, reference, "derivative", x, wrong=DERIVATIVE_MISTAKES)
+        same_number(student, reference, "derivative", x, wrong=DERIVATIVE_MISTAKES)
 
 
 @check("derivative")
@@ -161,8 +161,7 @@ def test_derivative_of_int_list(
     student: StudentProxy, reference: ModuleType, rng: np.random.Generator
 ) -> None:
     """A list of ints is an array too: 2 * x elementwise, as a numpy array."""
-    x = int_list(rng)
-    same_named(student, reference, "derivative", x, wrong=DERIVATIVE_MISTAKES)
+    same_array(student, reference, "derivative", int_list(rng), wrong=DERIVATIVE_MISTAKES)
 
 
 @check("derivative")
@@ -182,15 +181,15 @@ def test_tangent_estimate_where_f_is_negative(
 ) -> None:
     """Random points with f < 0 < f', a step forward and a step back."""
     for x, delta_x in tangent_points(rng):
-        same_named(student, reference, "tangent_estimate", BELOW, BELOW_SLOPE, x, delta_x,
-                   wrong=TANGENT_MISTAKES)  # fmt: skip
+        same_number(student, reference, "tangent_estimate", BELOW, BELOW_SLOPE, x, delta_x,
+                    wrong=TANGENT_MISTAKES)  # fmt: skip
 
 
 @check("tangent_estimate")
 def test_tangent_estimate_int_arguments(student: StudentProxy, reference: ModuleType) -> None:
     """x and delta_x as ints: x = -1, delta_x = -2."""
-    same_named(student, reference, "tangent_estimate", BELOW, BELOW_SLOPE, -1, -2,
-               wrong=TANGENT_MISTAKES)  # fmt: skip
+    same_number(student, reference, "tangent_estimate", BELOW, BELOW_SLOPE, -1, -2,
+                wrong=TANGENT_MISTAKES)  # fmt: skip
 
 
 # --- forward_difference, central_difference, second_derivative -------------------------------
@@ -314,7 +313,8 @@ def test_second_derivative_second_order(student: StudentProxy, rng: np.random.Ge
 def labels(student: StudentProxy, reference: ModuleType, name: str,
            rng: np.random.Generator) -> None:  # fmt: skip
     """The labels of the cases `name` (see `sign_cases`), a wrong one naming the mistake."""
-    same_signs(student, reference, sign_cases(name, rng), wrong=SIGN_MISTAKES)
+    same_labels(student, reference, "interpret_sign", sign_cases(name, rng), vocabulary=SIGNS,
+                wrong=SIGN_MISTAKES)  # fmt: skip
 
 
 @check("interpret_sign")

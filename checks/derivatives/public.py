@@ -22,14 +22,13 @@ from grader.authoring import (
     Verdict,
     check,
     check_fd,
-    check_label,
     check_symbolic,
     equivalent,
     explain,
-    fail,
     parse_expression,
     require,
     same_array,
+    same_labels,
     same_number,
     scalar_function,
     smoothness,
@@ -204,21 +203,10 @@ def test_second_derivative_worked_example(student: StudentProxy, reference: Modu
 def test_interpret_sign_worked_example(student: StudentProxy, reference: ModuleType) -> None:
     """-1, 0 and 1 are decreasing, stationary and increasing; 1e-9 is within the default tol:
     stationary."""
-    cases = (-1.0, 0.0, 1.0, 1e-9)
-    answers, failure = [], None
-    for d in cases:
-        got = student.interpret_sign(d)
-        verdict = check_label(got, reference.interpret_sign(d), call=student.last_call,
-                              vocabulary=SIGNS)  # fmt: skip
-        answers.append(got)
-        failure = failure or (None if verdict.ok else verdict)
-    if failure is None:
-        return
-    # One label fits many mistakes: name the one that gives every answer the student gave, if
-    # only one does (two that agree on all the cases would make the name a guess).
-    matches = [name for name, rule in SIGN_MISTAKES.items()
-               if [rule(d) for d in cases] == answers]  # fmt: skip
-    fail(failure.message + (f" This looks like {matches[0]}." if len(matches) == 1 else ""))
+    cases = [((d,), {}) for d in (-1.0, 0.0, 1.0, 1e-9)]
+    # One label fits many mistakes: same_labels names the one rule that gives every answer the
+    # student gave, and none when two do.
+    same_labels(student, reference, "interpret_sign", cases, vocabulary=SIGNS, wrong=SIGN_MISTAKES)
 
 
 # --- symbolic_derivative ---------------------------------------------------------------------
