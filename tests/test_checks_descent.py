@@ -577,3 +577,17 @@ def test_a_mistake_is_named_where_certain_and_no_other_is(graded, student: str) 
     said = messages(graded[0][student], exercise)
     assert any(named in message for message in said), said
     assert not any(never in message for message in said), said
+
+
+def test_answers_asked_twice_agree_when_equal_up_to_summation_order_nan_and_inf() -> None:
+    """An answer given again is the same one up to the rounding of another summation order, with
+    nan and inf where they were; another shuffle, value or type is another answer."""
+    same = judges.same_answer
+    assert same(np.array([np.inf, np.nan, 1.0]), np.array([np.inf, np.nan, 1.0]))
+    assert same(np.array([1.0, 2.0]), np.array([1.0, 2.0 + 1e-14]))
+    assert same([np.array([3, 1]), np.array([2])], [np.array([3, 1]), np.array([2])])
+    assert not same(np.array([np.inf, 1.0]), np.array([-np.inf, 1.0]))
+    assert not same(np.array([1.0, 2.0]), np.array([1.0, 2.1]))
+    assert not same([np.array([3, 1]), np.array([2])], [np.array([1, 3]), np.array([2])])
+    assert not same([np.array([1])], (np.array([1]),))
+    assert same(None, None) and not same("a", "b")

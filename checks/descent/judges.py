@@ -171,15 +171,21 @@ def same_trajectory(student: StudentProxy, reference: ModuleType, args: tuple, *
 # --- asked twice -----------------------------------------------------------------------------
 
 
-def _same_answer(first: Any, second: Any) -> bool:
+def same_answer(first: Any, second: Any) -> bool:
     """Whether two answers of one call agree (plain data: no student method runs here)."""
     if isinstance(first, (list, tuple)) and isinstance(second, (list, tuple)):
         return (type(first) is type(second) and len(first) == len(second)
-                and all(map(_same_answer, first, second)))  # fmt: skip
+                and all(map(same_answer, first, second)))  # fmt: skip
     a, b = real_array(first), real_array(second)
     if a is not None and b is not None:
-        scale = max(float(np.max(np.abs(a), initial=0.0)), 1.0)
-        return a.shape == b.shape and bool(np.all(np.abs(a - b) <= REPEATABLE * scale))
+        if a.shape != b.shape:
+            return False
+        finite = np.isfinite(a) & np.isfinite(b)
+        # nan and inf are the same answer again when they come back in the same places
+        if not np.array_equal(a[~finite], b[~finite], equal_nan=True):
+            return False
+        scale = max(float(np.max(np.abs(a[finite]), initial=0.0)), 1.0)
+        return bool(np.all(np.abs(a[finite] - b[finite]) <= REPEATABLE * scale))
     return type(first) is type(second) and repr(first) == repr(second)
 
 
@@ -191,7 +197,7 @@ def answered_twice(student: StudentProxy, function: str, args: tuple,
     first = getattr(student, function)(*args, **kwargs)
     call = student.last_call
     second = getattr(student, function)(*args, **kwargs)
-    if not _same_answer(first, second):
+    if not same_answer(first, second):
         fail(f"{call} was called twice and returned two different answers: {UNREPEATABLE}")
     return first, call
 
@@ -296,7 +302,7 @@ def leaves_arguments_alone(student: StudentProxy, function: str, args: tuple,
     `twice` asks the call again and fails if the answer changed (for exercises that shuffle)."""
     result = getattr(student, function).with_args(*args)
     call = student.last_call
-    if twice and not _same_answer(result.value, getattr(student, function)(*args)):
+    if twice and not same_answer(result.value, getattr(student, function)(*args)):
         fail(f"{call} was called twice and returned two different answers: {UNREPEATABLE}")
     after = result.args_after or ()
     changed = [
