@@ -88,12 +88,14 @@ def completed(release: Path, source: Path, edits: dict, untouched: tuple[str, ..
     return notebook
 
 
-def submit(root: Path, student: str, notebook, timestamp: str) -> Path:
-    folder = root / "submitted" / student / ASSIGNMENT
+def submit(
+    root: Path, student: str, notebook, timestamp: str, assignment: str = ASSIGNMENT
+) -> Path:
+    folder = root / "submitted" / student / assignment
     folder.mkdir(parents=True)
     (folder / "timestamp.txt").write_text(timestamp + "\n")
     if notebook is not None:
-        nbformat.write(notebook, folder / NOTEBOOK)
+        nbformat.write(notebook, folder / f"{assignment}.ipynb")
     return folder
 
 
@@ -134,14 +136,14 @@ def course_dirs(tmp_path_factory) -> dict[str, Path]:
     return {"native": native, "sandboxed": sandboxed, "release": release, "source": source}
 
 
-def scores(root: Path) -> dict[str, dict]:
+def scores(root: Path, assignment: str = ASSIGNMENT) -> dict[str, dict]:
     """Per student in the gradebook: per test cell (auto_score, needs_manual_grade), comments,
     seconds late and late penalty."""
     found = {}
     with Gradebook(f"sqlite:///{root / 'gradebook.db'}") as gradebook:
-        for submission in gradebook.find_assignment(ASSIGNMENT).submissions:
+        for submission in gradebook.find_assignment(assignment).submissions:
             student = submission.student_id
-            notebook = gradebook.find_submission_notebook(ASSIGNMENT, ASSIGNMENT, student)
+            notebook = gradebook.find_submission_notebook(assignment, assignment, student)
             found[student] = {
                 "grades": {g.name: (g.auto_score, g.needs_manual_grade) for g in notebook.grades},
                 "comments": {c.name: c.auto_comment for c in notebook.comments},

@@ -50,6 +50,42 @@ def test_grade_examples_writes_reports(tmp_path):
     assert "alice" in run.stdout  # the summary table
 
 
+def test_readme_first_command_grades_the_examples_of_every_assignment():
+    """README's first command loops over the course's assignments, each with its examples."""
+    from grader.course.config import load_course
+
+    first = (REPO / "README.md").read_text().split("```bash\n")[1].splitlines()[0]
+    loop = first.split("for a in ")[1].split(";")[0].split()
+    assert loop == [a.id for a in load_course(REPO / "course.toml").assignments]
+    for assignment in loop:
+        names = {path.name for path in (REPO / "examples" / "submissions" / assignment).iterdir()}
+        assert names == {"alice.py", "bob.py", "carol.py", "dana.ipynb"}, assignment
+
+
+def test_grade_backprop_examples_as_the_readme_does(tmp_path):
+    """alice full marks, carol none, bob and dana exactly the exercises they get wrong."""
+    out = tmp_path / "out"
+    run = grader("grade", "examples/submissions/backprop", "--assignment", "backprop",
+                 "--out", str(out))  # fmt: skip
+    assert run.returncode == 0, run.stderr
+    grades = json.loads((out / "grades.json").read_text())
+    students = {entry["student"]: entry for entry in grades["submissions"]}
+    assert students["alice"]["points"] == grades["max_points"]
+    assert students["carol"]["points"] == 0.0
+    lost = {
+        student: {
+            name
+            for name, exercise in students[student]["exercises"].items()
+            if exercise["points"] < exercise["max_points"]
+        }
+        for student in ("bob", "dana")
+    }
+    assert lost == {
+        "bob": {"chain_rule_derivative", "mlp_gradients", "clip_by_norm", "adam_step"},
+        "dana": {"rmsprop_step"},
+    }
+
+
 def test_unknown_assignment_is_a_usage_error(tmp_path):
     run = grader("grade", "examples/submissions/derivatives", "--assignment", "integrals",
                  "--out", str(tmp_path))  # fmt: skip

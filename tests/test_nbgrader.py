@@ -18,12 +18,15 @@ from nbgrader_course import (
     COURSE,
     FRANK_DELETED,
     NOTEBOOK,
+    ON_TIME,
     POINTS,
+    completed,
     full_marks,
     grader,
     nbgrader,
     scores,
     solution_cells,
+    submit,
 )
 
 from grader.grading.results import SubmissionResult
@@ -276,3 +279,63 @@ def test_source_notebooks_grade_to_full_marks(assignment, tmp_path):
     (submission,) = result.submissions
     assert submission.error is None and not submission.notes
     assert submission.points == COURSE.assignment(assignment).max_points
+
+
+# backprop's bob: a sum where the loss takes the mean, Newton multiplying by H instead of solving;
+# clip_by_norm left as released.
+BACKPROP_BOB_EDITS = {
+    "mlp_gradients": (
+        "d_prediction = 2.0 * residual / len(y)",
+        "d_prediction = 2.0 * residual",
+    ),
+    "newton_step": (
+        "np.linalg.solve(_vector(H), _vector(grad))",
+        "_vector(H) @ _vector(grad)",
+    ),
+}
+
+
+def test_backprop_end_to_end_autograde_and_grade_nbgrader_agree(tmp_path):
+    """The fourth assignment through nbgrader as the first: built, released, submitted, graded by
+    nbgrader's autograde and by `grader grade --nbgrader`, with the same points per test cell."""
+    assignment = "backprop"
+    points = {e.id: e.points for e in COURSE.assignment(assignment).exercises}
+    native = tmp_path / "native"
+    built = grader("nbgrader", "build", str(native))
+    assert built.returncode == 0, built.stderr
+    nbgrader("generate_assignment", assignment, cwd=native)
+    release = native / "release" / assignment / f"{assignment}.ipynb"
+    source = native / "source" / assignment / f"{assignment}.ipynb"
+    released = release.read_text()
+    assert "BEGIN SOLUTION" not in released and "HIDDEN TESTS" not in released
+    assert "np.linalg.solve(_vector(H)" not in released
+    bob = completed(release, source, BACKPROP_BOB_EDITS, ("clip_by_norm",))
+    for student, notebook in (
+        ("alice", completed(release, source, {})),
+        ("bob", bob),
+        ("carol", nbformat.read(release, as_version=4)),
+    ):
+        submit(native, student, notebook, ON_TIME, assignment)
+    sandboxed = tmp_path / "sandboxed"
+    shutil.copytree(native, sandboxed)
+    nbgrader("autograde", assignment, cwd=native)
+    graded = grader("grade", "--nbgrader", str(sandboxed), "--assignment", assignment)
+    assert graded.returncode == 0, graded.stderr
+
+    by_nbgrader, by_gradkit = scores(native, assignment), scores(sandboxed, assignment)
+    full = {checks_grade_id(exercise): (value, False) for exercise, value in points.items()}
+    for found in (by_nbgrader, by_gradkit):
+        assert found["alice"]["grades"] == full
+        assert found["carol"]["grades"] == {cell: (0.0, False) for cell in full}
+        lost = {
+            cell for cell, (score, _) in found["bob"]["grades"].items() if score < full[cell][0]
+        }
+        assert lost == {
+            checks_grade_id(e) for e in ("mlp_gradients", "newton_step", "clip_by_norm")
+        }
+    for student in ("alice", "bob", "carol"):
+        native_scores = {c: s for c, (s, _) in by_nbgrader[student]["grades"].items()}
+        gradkit_scores = {c: s for c, (s, _) in by_gradkit[student]["grades"].items()}
+        assert gradkit_scores == pytest.approx(native_scores, abs=1e-5), student
+    comment = by_gradkit["bob"]["comments"]["mlp_gradients"]
+    assert "mean" in comment, comment

@@ -170,6 +170,7 @@ def test_bundle_installs_alone_and_checks(bundle, tmp_path, venv_folder):
     done = check()
     assert done.returncode == 0, done.stdout + done.stderr
     assert "✓ derivative" in done.stdout and "✓ momentum_step" in done.stdout
+    assert "✓ newton_step" in done.stdout and "✗" not in done.stdout
 
     ascent = (
         "def descent_step(x, grad, lr):\n    return np.asarray(x, float) + lr * np.asarray(grad)\n"
@@ -181,3 +182,16 @@ def test_bundle_installs_alone_and_checks(bundle, tmp_path, venv_folder):
 
     notebook = check("notebooks/gradients.ipynb", "--exercise", "hessian")
     assert notebook.returncode == 1 and "hessian  not implemented yet" in notebook.stdout
+
+    # backprop: bob's four misconceptions fail, his right answers pass, the notebook is a stub.
+    bob_source = REPO / "examples" / "submissions" / "backprop" / "bob.py"
+    shutil.copyfile(bob_source, student / "exercises" / "backprop.py")
+    bob = check("exercises/backprop.py")
+    assert bob.returncode == 1
+    for wrong in ("chain_rule_derivative", "mlp_gradients", "clip_by_norm", "adam_step"):
+        assert f"✗ {wrong}" in bob.stdout, bob.stdout
+    for right in ("sigmoid_derivative", "relu_derivative", "adagrad_step", "rmsprop_step",
+                  "newton_step"):  # fmt: skip
+        assert f"✓ {right}" in bob.stdout, bob.stdout
+    stub = check("notebooks/backprop.ipynb", "--exercise", "mlp_gradients")
+    assert stub.returncode == 1 and "mlp_gradients  not implemented yet" in stub.stdout
