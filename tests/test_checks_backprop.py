@@ -431,6 +431,9 @@ RIGHT = {
 }
 
 
+REFERENCE_COPIES = 8
+
+
 def submission(body: str) -> str:
     """The reference solution with the functions of `body` written over it."""
     return reference_source("backprop") + "\n\n" + textwrap.dedent(body)
@@ -444,7 +447,8 @@ def graded(tmp_path_factory: pytest.TempPathFactory) -> dict[str, SubmissionResu
         (folder / f"{student}.py").write_text(submission(body))
     for student, body in RIGHT.items():
         (folder / f"{student}.py").write_text(submission(body))
-    (folder / "reference.py").write_text(reference_source("backprop"))
+    for copy in range(REFERENCE_COPIES):  # each student id draws other hidden inputs
+        (folder / f"reference_{copy}.py").write_text(reference_source("backprop"))
     return by_student(grade(COURSE, ASSIGNMENT, discover(folder, "backprop"), jobs=2))
 
 
@@ -472,7 +476,7 @@ def test_each_mistake_loses_its_exercise_with_a_message_naming_it(graded, studen
             assert phrase in hint or any(word in hint for word in RELATIONS), message
 
 
-@pytest.mark.parametrize("student", [*RIGHT, "reference"])
+@pytest.mark.parametrize("student", [*RIGHT, *(f"reference_{n}" for n in range(REFERENCE_COPIES))])
 def test_right_answers_in_other_styles_keep_full_marks(graded, student) -> None:
     result = graded[student]
     assert result.error is None

@@ -127,25 +127,31 @@ def test_chain_rule_worked_example(student: StudentProxy, reference: ModuleType)
 
 @check("sigmoid_derivative")
 def test_sigmoid_derivative_worked_example(student: StudentProxy, reference: ModuleType) -> None:
-    """sigmoid'(0) = 1/4, a float; a list of three numbers gives an array of three slopes."""
+    """sigmoid'(0) = 1/4, a float; an array of three numbers gives an array of three slopes;
+    sigmoid'(-1000) is 0.0, a finite float (exp(1000) overflows)."""
     wrong = {"sigmoid(z) itself instead of its derivative": _sigmoid}
     same_number(student, reference, "sigmoid_derivative", 0.0, wrong=wrong)
-    same_array(student, reference, "sigmoid_derivative", [-2.0, 0.0, 2.0], wrong=wrong)
+    same_array(student, reference, "sigmoid_derivative", np.array([-2.0, 0.0, 2.0]), wrong=wrong)
+    same_number(student, reference, "sigmoid_derivative", -1000.0)
 
 
 @check("relu_derivative")
 def test_relu_derivative_worked_example(student: StudentProxy, reference: ModuleType) -> None:
-    """relu_derivative([-1.5, 0.0, 0.5, 2.0]) is array([0., 0., 1., 1.]): 0 at z = 0 too."""
-    z = [-1.5, 0.0, 0.5, 2.0]
-    got = same_array(student, reference, "relu_derivative", z,
-                     wrong={"1 at z = 0 (z >= 0 instead of z > 0); the convention is 0 there":
-                            lambda z: (np.asarray(z) >= 0).astype(float)})  # fmt: skip
-    require(check_dtype(got, "f", call=student.last_call))
+    """relu_derivative([-1.5, 0.0, 2.0]) is array([0., 0., 1.]): 0 at z = 0 too; an int array
+    of shape (2, 2) gives a float array of shape (2, 2)."""
+    wrong = {"1 at z = 0 (z >= 0 instead of z > 0); the convention is 0 there":
+             lambda z: (np.asarray(z) >= 0).astype(float)}  # fmt: skip
+    for z in ([-1.5, 0.0, 2.0], np.array([[3, -3], [0, 1]])):
+        got = same_array(student, reference, "relu_derivative", z, wrong=wrong)
+        require(check_dtype(got, "f", call=student.last_call))
 
 
 @check("mlp_gradients")
 def test_mlp_gradients_worked_example(student: StudentProxy, reference: ModuleType) -> None:
-    """A network with d = 2 inputs, k = 3 hidden units and m = 4 samples, given as lists."""
+    """The docstring's one-unit network, then one with d = 2 inputs, k = 3 hidden units and
+    m = 4 samples, given as lists (where the mean and tanh's derivative show)."""
+    same_parts(student, reference, "mlp_gradients", ([[0.0]], [0.0], [1.0], 0.5, [[1.0]], [0.0]),
+               ("dW1", "db1", "dW2", "db2"))  # fmt: skip
     W1 = [[0.5, -0.3, 0.8], [0.2, 0.7, -0.6]]
     args = (
         W1,
@@ -161,49 +167,60 @@ def test_mlp_gradients_worked_example(student: StudentProxy, reference: ModuleTy
 
 @check("clip_by_norm")
 def test_clip_by_norm_worked_example(student: StudentProxy, reference: ModuleType) -> None:
-    """[3, 4] has norm 5: clipped to norm 1 it is [0.6, 0.8]; [0.3, 0.4] (norm 0.5) stays."""
+    """[3, 4] has norm 5: clipped to norm 1 it is [0.6, 0.8]; with max_norm 10 it stays."""
     wrong = {
         "each component clipped to [-max_norm, max_norm] instead of scaling the whole "
         "vector by its norm": lambda grad, max_norm: np.clip(grad, -max_norm, max_norm)
     }
     same_array(student, reference, "clip_by_norm", np.array([3.0, 4.0]), 1.0, wrong=wrong)
-    same_array(student, reference, "clip_by_norm", np.array([0.3, 0.4]), 1.0, wrong=wrong)
+    same_array(student, reference, "clip_by_norm", np.array([3.0, 4.0]), 10.0, wrong=wrong)
 
 
 @check("adagrad_step")
 def test_adagrad_step_two_steps(student: StudentProxy, reference: ModuleType) -> None:
-    """Two steps with lr = 0.1 from accum = [0, 0]: the second divides by the sum of squares."""
+    """The docstring's step from accum = [0, 0] with lr = 0.1, then three steps of grad [1.0]
+    from x = [1.0], each from the state the step before should return: accum adds up to 3."""
     wrong = {"AdaGrad not accumulating: accum_new = grad**2, the past squares forgotten":
              _adagrad_forgetting}  # fmt: skip
-    args = (np.array([1.0, 2.0]), np.zeros(2), np.array([0.5, -1.0]), 0.1)
-    same_parts(student, reference, "adagrad_step", args, ("x_new", "accum_new"), wrong)
-    x, accum = reference.adagrad_step(*args)
-    same_parts(student, reference, "adagrad_step", (x, accum, np.array([1.0, 1.0]), 0.1),
-               ("x_new", "accum_new"), wrong)  # fmt: skip
+    parts = ("x_new", "accum_new")
+    same_parts(student, reference, "adagrad_step", ([1.0, 1.0], [0.0, 0.0], [3.0, 0.5]), parts,
+               wrong, lr=0.1)  # fmt: skip
+    x, accum = np.array([1.0]), np.array([0.0])
+    for _ in range(3):
+        same_parts(student, reference, "adagrad_step", (x, accum, np.array([1.0])), parts, wrong,
+                   lr=0.1)  # fmt: skip
+        x, accum = reference.adagrad_step(x, accum, np.array([1.0]), lr=0.1)
 
 
 @check("rmsprop_step")
 def test_rmsprop_step_worked_example(student: StudentProxy, reference: ModuleType) -> None:
-    """One step with lr = 0.01 from sq_avg = [1, 1]: sq_new = 0.9 * 1 + 0.1 * grad**2."""
-    args = (np.array([1.0, 2.0]), np.ones(2), np.array([2.0, -0.5]), 0.01)
-    same_parts(student, reference, "rmsprop_step", args, ("x_new", "sq_new"),
-               {"RMSProp's weights swapped: (1 - rho) * sq_avg + rho * grad**2":
-                _rmsprop_swapped})  # fmt: skip
+    """The docstring's step from sq_avg = [0] with lr = 0.01 (sq_new = 0.1 * 2**2 = 0.4), then
+    one from sq_avg = [1, 1]: sq_new = 0.9 * 1 + 0.1 * grad**2."""
+    wrong = {"RMSProp's weights swapped: (1 - rho) * sq_avg + rho * grad**2": _rmsprop_swapped}
+    for args in (([1.0], [0.0], [2.0], 0.01),
+                 (np.array([1.0, 2.0]), np.ones(2), np.array([2.0, -0.5]), 0.01)):  # fmt: skip
+        same_parts(student, reference, "rmsprop_step", args, ("x_new", "sq_new"), wrong)
 
 
 @check("adam_step")
 def test_adam_step_first_step(student: StudentProxy, reference: ModuleType) -> None:
     """At t = 1 from m = v = 0 the bias correction makes the step lr * grad / |grad|, about
     lr in each coordinate."""
-    args = (np.array([1.0, -2.0]), np.zeros(2), np.zeros(2), np.array([0.5, -4.0]), 1)
+    args = ([1.0, 1.0], [0.0, 0.0], [0.0, 0.0], [100.0, -0.5], 1)
     same_parts(student, reference, "adam_step", args, ("x_new", "m_new", "v_new"),
                {"Adam without the bias correction": _adam_uncorrected}, lr=0.1)  # fmt: skip
 
 
 @check("newton_step")
 def test_newton_step_worked_example(student: StudentProxy, reference: ModuleType) -> None:
-    """H = [[2, 1], [0, 4]] (not symmetric), grad = [3, 4]: solve(H, grad) = [1, 1]."""
-    same_array(student, reference, "newton_step", np.array([1.0, 1.0]), np.array([3.0, 4.0]),
-               np.array([[2.0, 1.0], [0.0, 4.0]]),
-               wrong={"Newton multiplying by H (x - H @ grad) instead of solving":
-                      lambda x, grad, H: x - H @ grad})  # fmt: skip
+    """The docstring's diagonal H, then H = [[2, 1], [0, 4]] (not symmetric) with grad = [3, 4]:
+    solve(H, grad) = [1, 1], so from x = [2, 0.5] the step lands on [1, -0.5]."""
+    wrong = {
+        "Newton multiplying by H (x - H @ grad) instead of solving": lambda x, grad, H: (
+            np.asarray(x, float) - np.asarray(H, float) @ np.asarray(grad)
+        )
+    }
+    same_array(student, reference, "newton_step", [1.0, 1.0], [2.0, 4.0],
+               [[2.0, 0.0], [0.0, 4.0]], wrong=wrong)  # fmt: skip
+    same_array(student, reference, "newton_step", np.array([2.0, 0.5]), np.array([3.0, 4.0]),
+               np.array([[2.0, 1.0], [0.0, 4.0]]), wrong=wrong)  # fmt: skip
