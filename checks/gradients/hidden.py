@@ -1,27 +1,57 @@
 """Hidden checks of assignment `gradients`: run by the grader only.
 
 Per exercise: the misconception-revealing inputs (h = 0.1, a non-symmetric A, off-diagonal
-Hessians, unnormalised directions), a correct central difference near x = 1000, int and list
-input, no argument changed in place, and the boundaries (a zero gradient, eigenvalues within or
-exactly at tol). Finite differences are judged with tolerances from the method's own error; the
-wrong formulas and judges are in `known.py`.
+Hessians, unnormalised directions), non-default steps and tolerances where ignoring them shows,
+a correct central difference near x = 1000, int and list input, no argument changed in place
+(with a right answer: leaving the input alone by never reading it earns nothing), and the
+boundaries the contract names (a zero or tiny gradient, the ends of the rate's range,
+eigenvalues exactly at tol, both gradients zero or below the floor 1e-12). The inputs are in
+`inputs.py`, the wrong formulas in `known.py`, the judges in `judges.py`.
 """
 
 from types import ModuleType
 
 import numpy as np
 
-from grader.authoring import (
-    StudentProxy,
-    check,
-    field_function,
-    gradient_field,
-    same_array,
-    same_number,
-    unchanged_arguments,
-    vector_function,
-)
+from grader.authoring import StudentProxy, Verdict, check, unchanged_arguments
 
+from .inputs import (
+    BOWL,
+    BOWL_GRADIENT,
+    FAR,
+    GRID_H,
+    NEAR_CUBIC,
+    RIDGE,
+    SMALL,
+    SMALL_WRONG_GRADIENT,
+    STEPPED,
+    TINY,
+    TINY_WRONG_GRADIENT,
+    WAVY,
+    WAVY_GRADIENT,
+    WAVY_WRONG_GRADIENT,
+    degenerate_cases,
+    off_diagonal_cases,
+    rate_cases,
+    tiny_gradients,
+    unrestorable,
+)
+from .judges import (
+    as_floats,
+    difference_verdict,
+    gradient_check_verdict,
+    hessian_verdict,
+    leaves_alone,
+    plain_inputs,
+    same_closed_form,
+    same_difference,
+    same_direction,
+    same_gradient_check,
+    same_grid_hessian,
+    same_hessian,
+    same_labels,
+    zero_rate_hint,
+)
 from .known import (
     ASCENT_MISTAKES,
     CHECK_MISTAKES,
@@ -32,95 +62,13 @@ from .known import (
     PARTIAL_MISTAKES,
     POINTS,
     QUADRATIC_MISTAKES,
-    as_floats,
-    plain_inputs,
-    same_difference,
-    same_direction,
-    same_gradient_check,
-    same_hessian,
-    same_labels,
 )
-
-# Smooth functions with nonzero second derivatives along every axis and nonzero mixed partials,
-# so that forward, backward and central differences, and a Hessian without its off-diagonal
-# entries, all give different answers.
-WAVY = vector_function("sin(x0)*x1 + exp(0.3*x2)*x0 + x1**2*x2", n=3)
-WAVY_GRADIENT = gradient_field(WAVY)
-# A hundredth of WAVY and a wrong gradient of it, not parallel to the right one and of another
-# length, so that every denominator of the relative error gives another value; both gradients
-# are shorter than 1, so a floor of 1 instead of 1e-12 shows too.
-SMALL = vector_function("(sin(x0)*x1 + exp(0.3*x2)*x0 + x1**2*x2) / 100", n=3)
-SMALL_WRONG_GRADIENT = field_function(
-    ["cos(x0)*x1 / 100", "(sin(x0) - 2*x1*x2) / 100", "(x1**2 + x0) / 100"]
-)
-RIDGE = vector_function("x0*x1 + sin(x2)*x3**2 + exp(0.5*x0) + x1**2*x3", n=4)
-# Used at x0 = 1000, where rounding x + h costs about eps * 1000 / h.
-FAR = vector_function("sin(x0) + x0*x1**2 + cos(x1)*x2", n=3)
-# A cubic plus a small sine: at h = 0.1 central schemes stay within h^2/3 of the fourth partials
-# (at most 0.5) of the exact Hessian, while forward ones are off by about h times the third.
-NEAR_CUBIC = vector_function(
-    "x0**3 + x0**2*x1 - 2*x1*x2*x3 + x2**2*x3 + x3**3 - x0*x3 + 0.5*sin(x0 + x2)", n=4
-)
-# Stationary at the origin, where both gradients are exactly zero.
-BOWL = vector_function("x0**2 + 3*x1**2 + x0**2*x1**2", n=2)
-BOWL_GRADIENT = gradient_field(BOWL)
 
 INTEGER_ADVICE = (
     "this looks like integer arrays silently truncating x + h (or a list not converted); "
     "start with x = np.asarray(x, dtype=float)"
 )
 PLAIN_ADVICE = "convert lists and integer arrays with np.asarray(..., dtype=float) first"
-
-
-def rotated(rng: np.random.Generator, eigenvalues: tuple[float, ...]) -> np.ndarray:
-    """A symmetric matrix with these eigenvalues and random (off-diagonal) eigenvectors."""
-    q, _ = np.linalg.qr(rng.normal(size=(len(eigenvalues), len(eigenvalues))))
-    matrix = q @ np.diag(eigenvalues) @ q.T
-    return (matrix + matrix.T) / 2
-
-
-def unrestorable(rng: np.random.Generator, size: int, h: float) -> np.ndarray:
-    """A random point in [-1, 1)^size at which stepping any coordinate in place by +h, -2h
-    and +h again does not give it back exactly (tried for each coordinate until so).
-
-    Hidden inputs are drawn per student, and whether that round trip is exact depends on the
-    binade of the value (for h = 1e-5 it always is in [0.25, 0.5), never in [0.5, 1)): a
-    step-and-restore that writes into x would otherwise go unseen for some students.
-    """
-    x = rng.uniform(-1, 1, size=size)
-    for index in range(size):
-        for _ in range(1000):  # each draw succeeds with a chance of a third or more
-            if ((x[index] + h) - 2 * h) + h != x[index]:
-                break
-            x[index] = rng.uniform(-1, 1)
-    return x
-
-
-def off_diagonal_cases(rng: np.random.Generator) -> list[tuple]:
-    """Hessians with off-diagonal entries: a saddle whose diagonal and determinant are positive,
-    a 4x4 saddle with a positive determinant, and a 3x3 maximum with a negative one."""
-    return [
-        (np.array([[1.0, 2.0, 2.0], [2.0, 1.0, 2.0], [2.0, 2.0, 1.0]]),),  # eigenvalues 5, -1, -1
-        (rotated(rng, (3.0, 1.0, -0.5, -2.0)),),
-        (rotated(rng, (-1.0, -2.0, -4.0)),),
-    ]
-
-
-def degenerate_cases(rng: np.random.Generator) -> list[tuple]:
-    """A tiny negative eigenvalue within tol of 0 beside positive ones (degenerate: neither a
-    saddle, as comparing with 0 says, nor a minimum), one exactly at tol and one exactly at -tol
-    (degenerate, since only values beyond tol count), and 0 beside a positive and a negative
-    eigenvalue (a saddle). Diagonal matrices keep the eigenvalues at +-tol exact."""
-    return [
-        (rotated(rng, (3.0, -5e-9, 1.0)),),
-        ([[2, 0, 0], [0, 0.25, 0], [0, 0, 1]], 0.25),  # a list, as the contract allows
-        (np.diag([-1.0, -0.25, -3.0]), 0.25),
-        # One eigenvalue exactly at +-tol beside others beyond the other side: still degenerate,
-        # not a saddle (a saddle needs one beyond tol on each side).
-        (np.diag([0.25, -1.0, -3.0]), 0.25),
-        (np.diag([1.0, -0.25, 2.0]), 0.25),
-        (rotated(rng, (2.0, 0.0, -1.0)),),
-    ]
 
 
 # --- partial_derivative ----------------------------------------------------------------------
@@ -152,10 +100,18 @@ def test_partial_derivative_integer_list_near_1000(
 
 
 @check("partial_derivative")
-def test_partial_derivative_leaves_x_alone(student: StudentProxy, rng: np.random.Generator) -> None:
-    """x is the same after the call (stepping x[i] and stepping back does not restore it)."""
+def test_partial_derivative_leaves_x_alone(
+    student: StudentProxy, reference: ModuleType, rng: np.random.Generator
+) -> None:
+    """x is the same after the call (stepping x[i] and stepping back does not restore it), and
+    the answer is right."""
     x = unrestorable(rng, 3, 1e-5)
-    unchanged_arguments(student, "partial_derivative", WAVY, x, 1)
+    expected = reference.partial_derivative(WAVY, x, 1)
+
+    def judge(got: object, call: str) -> Verdict:
+        return difference_verdict(got, expected, call, f=WAVY, at=x, axes=[1])
+
+    leaves_alone(student, "partial_derivative", (WAVY, x, 1), judge)
 
 
 # --- gradient --------------------------------------------------------------------------------
@@ -185,9 +141,17 @@ def test_gradient_integer_list_near_1000(student: StudentProxy, reference: Modul
 
 
 @check("gradient")
-def test_gradient_leaves_x_alone(student: StudentProxy, rng: np.random.Generator) -> None:
-    """x is the same after the call."""
-    unchanged_arguments(student, "gradient", WAVY, unrestorable(rng, 3, 1e-5))
+def test_gradient_leaves_x_alone(
+    student: StudentProxy, reference: ModuleType, rng: np.random.Generator
+) -> None:
+    """x is the same after the call, and the gradient is right."""
+    x = unrestorable(rng, 3, 1e-5)
+    expected = reference.gradient(WAVY, x)
+
+    def judge(got: object, call: str) -> Verdict:
+        return difference_verdict(got, expected, call, f=WAVY, at=x, axes=range(3))
+
+    leaves_alone(student, "gradient", (WAVY, x), judge)
 
 
 # --- quadratic_gradient ----------------------------------------------------------------------
@@ -200,7 +164,7 @@ def test_quadratic_gradient_non_symmetric(
     """A random non-symmetric 4x4 A, and x off the null space of A - A.T: A @ x + b and
     A.T @ x + b are both wrong here."""
     A, b, x = rng.normal(size=(4, 4)), rng.normal(size=4), rng.normal(size=4)
-    same_array(student, reference, "quadratic_gradient", A, b, x, wrong=QUADRATIC_MISTAKES)
+    same_closed_form(student, reference, "quadratic_gradient", A, b, x, wrong=QUADRATIC_MISTAKES)
 
 
 @check("quadratic_gradient", weight=0.5)
@@ -209,7 +173,8 @@ def test_quadratic_gradient_integer_lists(student: StudentProxy, reference: Modu
     A, b, x = [[1, 2, 0], [-1, 3, 4], [2, 0, -2]], [1, 0, -3], [2, -1, 1]
 
     def judge(args: tuple) -> None:
-        same_array(student, reference, "quadratic_gradient", *args, wrong=QUADRATIC_MISTAKES)
+        same_closed_form(student, reference, "quadratic_gradient", *args,
+                         wrong=QUADRATIC_MISTAKES)  # fmt: skip
 
     plain_inputs(judge, (A, b, x), as_floats(A, b, x), PLAIN_ADVICE)
 
@@ -239,6 +204,16 @@ def test_hessian_large_step(student: StudentProxy, rng: np.random.Generator) -> 
     same_hessian(student, NEAR_CUBIC, rng.uniform(-1, 1, size=4), h=0.1, wrong=HESSIAN_MISTAKES)
 
 
+@check("hessian", weight=2)
+def test_hessian_uses_its_step(
+    student: StudentProxy, reference: ModuleType, rng: np.random.Generator
+) -> None:
+    """h = 0.1 on a quadratic with ripples of period 0.1: every scheme with step 0.1 sees the
+    quadratic alone, while the exact Hessian (and one at another step) sees the ripples too."""
+    x = rng.uniform(-1, 1, size=3)
+    same_grid_hessian(student, reference, STEPPED, x, GRID_H, wrong=HESSIAN_MISTAKES)
+
+
 @check("hessian", weight=0.5)
 def test_hessian_integer_point(student: StudentProxy) -> None:
     """x = array([1, -1, 2]) of ints: x + h must not be truncated to an integer."""
@@ -253,8 +228,13 @@ def test_hessian_integer_point(student: StudentProxy) -> None:
 
 @check("hessian", weight=0.5)
 def test_hessian_leaves_x_alone(student: StudentProxy, rng: np.random.Generator) -> None:
-    """x is the same after the call."""
-    unchanged_arguments(student, "hessian", WAVY, unrestorable(rng, 3, 1e-4))
+    """x is the same after the call, and the Hessian is right."""
+    x = unrestorable(rng, 3, 1e-4)
+
+    def judge(got: object, call: str) -> Verdict:
+        return hessian_verdict(got, call, WAVY, x, wrong=HESSIAN_MISTAKES)
+
+    leaves_alone(student, "hessian", (WAVY, x), judge)
 
 
 # --- directional_derivative ------------------------------------------------------------------
@@ -266,17 +246,29 @@ def test_directional_derivative_unnormalised(
 ) -> None:
     """A random gradient along a random direction of length about 10, not 1."""
     grad, v = rng.normal(size=4) * 3, rng.normal(size=4) * 5
-    same_number(student, reference, "directional_derivative", grad, v, wrong=DIRECTIONAL_MISTAKES)
+    same_closed_form(student, reference, "directional_derivative", grad, v,
+                     wrong=DIRECTIONAL_MISTAKES)  # fmt: skip
+
+
+@check("directional_derivative")
+def test_directional_derivative_ends_of_the_range(
+    student: StudentProxy, reference: ModuleType, rng: np.random.Generator
+) -> None:
+    """Along the gradient the rate is norm(grad), against it -norm(grad), perpendicular to it 0;
+    for a zero gradient it is 0 (not the nan of a cosine formula)."""
+    for grad, v in rate_cases(rng):
+        same_closed_form(student, reference, "directional_derivative", grad, v,
+                         wrong=DIRECTIONAL_MISTAKES, hint=zero_rate_hint)  # fmt: skip
 
 
 @check("directional_derivative", weight=0.5)
 def test_directional_derivative_integer_lists(student: StudentProxy, reference: ModuleType) -> None:
-    """grad = [3, -1, 2] along v = [0, 1, 0], lists of ints: -1 (a unit v needs no scaling)."""
-    grad, v = [3, -1, 2], [0, 1, 0]
+    """grad = [3, -1, 2] along v = [0, 2, 0], lists of ints: -1."""
+    grad, v = [3, -1, 2], [0, 2, 0]
 
     def judge(args: tuple) -> None:
-        same_number(student, reference, "directional_derivative", *args,
-                    wrong=DIRECTIONAL_MISTAKES)  # fmt: skip
+        same_closed_form(student, reference, "directional_derivative", *args,
+                         wrong=DIRECTIONAL_MISTAKES)  # fmt: skip
 
     plain_inputs(judge, (grad, v), as_floats(grad, v), PLAIN_ADVICE)
 
@@ -302,15 +294,26 @@ def test_steepest_ascent_random(
 
 
 @check("steepest_ascent_direction")
-def test_steepest_ascent_zero_integer_list(student: StudentProxy, reference: ModuleType) -> None:
-    """[0, 0, 0], a zero gradient given as a list of ints: all zeros, no nan."""
-    grad = [0, 0, 0]
+def test_steepest_ascent_zero_and_tiny_gradients(
+    student: StudentProxy, reference: ModuleType, rng: np.random.Generator
+) -> None:
+    """Gradients about 1e-10 and 1e-150 long (after one about 1 long): a unit vector, not
+    zeros; [0, 0, 0], a zero
+    gradient given as a list of ints: all zeros, no nan; and about 1e-200 long, where norm(grad)
+    underflows to 0: a unit vector or zeros, no nan or inf."""
+    # The direction of an ordinary gradient first: zeros for a tiny one are then a mistake.
+    *tiny, ordinary = tiny_gradients(rng)
+    same_direction(student, reference, ordinary, wrong=ASCENT_MISTAKES)
+    for grad in tiny:
+        same_direction(student, reference, grad, wrong=ASCENT_MISTAKES, zero_too=True)
+    zero = [0, 0, 0]
     plain_inputs(
         lambda args: same_direction(student, reference, *args, wrong=ASCENT_MISTAKES),
-        (grad,),
-        as_floats(grad),
+        (zero,),
+        as_floats(zero),
         PLAIN_ADVICE,
     )
+    same_direction(student, reference, rng.normal(size=3) * 1e-200, or_zeros=True)
 
 
 @check("steepest_ascent_direction")
@@ -354,11 +357,12 @@ def test_classify_degenerate_and_tolerance(
 def test_gradient_check_exact_gradient_integer_point(
     student: StudentProxy, reference: ModuleType
 ) -> None:
-    """The exact gradient at x = [1, -1, 2], a list of ints: a tiny relative error."""
+    """The exact gradient at x = [1, -1, 2], a list of ints, with h = 0.1: the relative error of
+    gn's truncation at that step, about 1e-4 (a step ignored gives about 1e-11)."""
     x = [1, -1, 2]
 
     def judge(args: tuple) -> None:
-        same_gradient_check(student, reference, *args, wrong=CHECK_MISTAKES)
+        same_gradient_check(student, reference, *args, h=0.1, wrong=CHECK_MISTAKES)
 
     plain_inputs(judge, (WAVY, WAVY_GRADIENT, x), (WAVY, WAVY_GRADIENT, *as_floats(x)),
                  INTEGER_ADVICE)  # fmt: skip
@@ -374,14 +378,26 @@ def test_gradient_check_wrong_gradient(
 
 
 @check("gradient_check")
-def test_gradient_check_zero_gradient(student: StudentProxy, reference: ModuleType) -> None:
-    """At a stationary point both gradients are zero: the answer is 0.0, not nan."""
+def test_gradient_check_zero_and_tiny_gradients(
+    student: StudentProxy, reference: ModuleType, rng: np.random.Generator
+) -> None:
+    """Gradients about 1e-13 long have norm(ga) + norm(gn) below the floor: the answer is
+    norm(ga - gn) / 1e-12. At a stationary point both gradients are zero: 0.0, not nan."""
+    same_gradient_check(student, reference, TINY, TINY_WRONG_GRADIENT,
+                        rng.uniform(-1, 1, size=2), wrong=CHECK_MISTAKES)  # fmt: skip
     same_gradient_check(student, reference, BOWL, BOWL_GRADIENT, np.zeros(2),
                         wrong=CHECK_MISTAKES)  # fmt: skip
 
 
 @check("gradient_check")
-def test_gradient_check_leaves_x_alone(student: StudentProxy, rng: np.random.Generator) -> None:
-    """x is the same after the call."""
-    unchanged_arguments(student, "gradient_check", WAVY, WAVY_GRADIENT,
-                        rng.uniform(-1, 1, size=3))  # fmt: skip
+def test_gradient_check_leaves_x_alone(
+    student: StudentProxy, reference: ModuleType, rng: np.random.Generator
+) -> None:
+    """x is the same after the call, and the relative error (of a wrong gradient) is right."""
+    x = unrestorable(rng, 3, 1e-5)
+    expected = reference.gradient_check(WAVY, WAVY_WRONG_GRADIENT, x)
+
+    def judge(got: object, call: str) -> Verdict:
+        return gradient_check_verdict(got, expected, call, WAVY, WAVY_WRONG_GRADIENT, x)
+
+    leaves_alone(student, "gradient_check", (WAVY, WAVY_WRONG_GRADIENT, x), judge)

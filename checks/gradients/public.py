@@ -1,6 +1,8 @@
 """Public checks of assignment `gradients`: students run these themselves with `grader check`.
 
-The worked examples of the exercise docstrings, and a zero gradient. Finite differences are judged
+The worked examples of the exercise docstrings (a zero gradient among them). A check whose
+expected answer is 0 (or all zeros) asks another question too, so that a submission that
+computes nothing earns nothing. Finite differences are judged
 within their own rounding error (`grader.oracles.finite_difference`), the Hessian against the
 exact one within the error of any second-order central scheme. Students receive this module
 without the rest of `checks/gradients/`, so it imports only `grader.authoring`.
@@ -225,16 +227,11 @@ def test_directional_derivative_worked_example(
                 np.array([6.0, 8.0]), wrong=DIRECTIONAL_MISTAKES)  # fmt: skip
 
 
-@check("steepest_ascent_direction")
-def test_steepest_ascent_worked_example(student: StudentProxy, reference: ModuleType) -> None:
-    """(3, 4) becomes (0.6, 0.8)."""
+@check("steepest_ascent_direction", weight=2)
+def test_steepest_ascent_worked_examples(student: StudentProxy, reference: ModuleType) -> None:
+    """(3, 4) becomes (0.6, 0.8); a zero gradient has no direction: all zeros, no nan."""
     same_array(student, reference, "steepest_ascent_direction", np.array([3.0, 4.0]),
                wrong=ASCENT_MISTAKES)  # fmt: skip
-
-
-@check("steepest_ascent_direction")
-def test_steepest_ascent_zero_gradient(student: StudentProxy) -> None:
-    """A zero gradient has no direction: all zeros, no nan."""
     got = student.steepest_ascent_direction(np.zeros(2))
     verdict = check_array(got, np.zeros(2), call=student.last_call)
     if not verdict.ok and isinstance(got, np.ndarray) and np.isnan(got).any():
@@ -278,13 +275,9 @@ def _same_gradient_check(student: StudentProxy, reference: ModuleType, grad_fn: 
     require(with_hint(verdict, got, expected))
 
 
-@check("gradient_check")
-def test_gradient_check_exact_gradient(student: StudentProxy, reference: ModuleType) -> None:
-    """f(x) = x @ x with its exact gradient 2 * x: a tiny relative error."""
-    _same_gradient_check(student, reference, SQUARES_GRADIENT)
-
-
-@check("gradient_check")
-def test_gradient_check_forgotten_factor_2(student: StudentProxy, reference: ModuleType) -> None:
-    """f(x) = x @ x with the gradient x (the factor 2 forgotten): 1/3."""
+@check("gradient_check", weight=2)
+def test_gradient_check_worked_examples(student: StudentProxy, reference: ModuleType) -> None:
+    """f(x) = x @ x with the gradient x (the factor 2 forgotten): 1/3; with its exact gradient
+    2 * x: a tiny relative error (asked second: 0 there is no answer on its own)."""
     _same_gradient_check(student, reference, HALF_GRADIENT)
+    _same_gradient_check(student, reference, SQUARES_GRADIENT)
