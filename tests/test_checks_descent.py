@@ -553,10 +553,14 @@ def test_an_unseeded_shuffle_is_told_that_its_answers_changed(graded, student: s
 
 
 def test_float32_is_told_its_dtype_and_no_mistake(graded) -> None:
-    said = messages(graded[0]["wrong_mse_float32"], "mse_gradient")
-    square = [m for m in said if "(4," in m or "float32" in m]
-    assert said and all("float32" in message for message in said), said
-    assert square and not any("This looks like" in message for message in said), said
+    """On the square X dividing by d is dividing by m, which a float32 answer is close to: it
+    hears about its dtype, and nowhere of a mistake."""
+    result = graded[0]["wrong_mse_float32"]
+    square = [c.message for c in result.exercises["mse_gradient"].checks
+              if c.name == "mse_square_inputs"]  # fmt: skip
+    assert len(square) == 1 and "float32" in square[0], square
+    said = messages(result, "mse_gradient")
+    assert all("float32" in message and "This looks like" not in message for message in said)
 
 
 # student -> (words some failing message of the exercise must hold, words none may hold)
@@ -591,3 +595,20 @@ def test_answers_asked_twice_agree_when_equal_up_to_summation_order_nan_and_inf(
     assert not same([np.array([3, 1]), np.array([2])], [np.array([1, 3]), np.array([2])])
     assert not same([np.array([1])], (np.array([1]),))
     assert same(None, None) and not same("a", "b")
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_the_edge_checks_inputs_keep_their_mistakes_apart(seed: int) -> None:
+    """The one-dimensional trajectory, the unsorted diagonal and the integer epoch: every named
+    formula is apart from the right answer and the others there, whoever the student is."""
+    rng = np.random.default_rng(seed)
+    args = (inputs.LINE_GRADIENT, rng.uniform(0.5, 1.0, size=1), float(rng.uniform(0.1, 0.2)), 4)
+    values = {name: wrong(*args) for name, wrong in known.TRAJECTORY_MISTAKES.items()}
+    assert set(judges.nameable(values, SOLUTION.gradient_descent(*args))) == set(values)
+    H = inputs.unsorted_diagonal(rng)
+    values = {n: w(H) for n, w in known.STABLE_MISTAKES.items() if "diagonal entry" not in n}
+    assert set(judges.nameable(values, 2 / np.max(np.diag(H)))) == set(values)
+    w, X, y = inputs.regression(rng, 7, 3)
+    epoch = (w, X, y, 0.1, 2, 3)
+    values = {name: wrong(*epoch) for name, wrong in known.SGD_MISTAKES.items()}
+    assert set(judges.nameable(values, SOLUTION.sgd_epoch(*epoch))) == set(values)

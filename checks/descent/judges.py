@@ -11,7 +11,8 @@ forgotten) the message names neither, rather than a mistake that was not made.
 - `same_labels`: several labels, naming the mistake that reproduces all of the student's answers;
 - `same_minibatches`: a list of integer arrays, naming the shuffle or cut used instead;
 - `same_named_pair`: a tuple of two arrays, naming the formula that gives both;
-- `answered_twice`: one call asked twice, failing when the answers differ (an unseeded shuffle);
+- `answered_twice`: one call asked twice, failing when the answers differ (an unseeded shuffle),
+  and `same_answer`, the comparison it makes;
 - `leaves_arguments_alone`: no array argument changed in place, and the answer right;
 - `plain_inputs`: a call on int or list input that, when it fails, is retried on float arrays;
 - `naming_shape_errors`: a call that raised a matmul shape error, named as a misconception.
