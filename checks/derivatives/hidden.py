@@ -31,6 +31,7 @@ from .known import (
     DERIVATIVE_MISTAKES,
     DIFFERENCE_MISTAKES,
     SIGN_MISTAKES,
+    SIGN_TOL,
     SIGNS,
     TANGENT_MISTAKES,
     symbolic_mistakes,
@@ -121,9 +122,11 @@ def sign_cases(name: str, rng: np.random.Generator) -> list[tuple[tuple, dict]]:
                 ((2e-8,), {})]  # fmt: skip
     if name == "zero":
         # The docstring's own stationary point, d = 0 (a float, minus zero and an int), and
-        # tol = 0, the smallest tolerance allowed: only d == 0 is stationary then.
+        # tol = 0, the smallest tolerance allowed: only d == 0 is stationary then. A tol below
+        # the default, given, tells "tol = 0 taken for none" from "tol ignored".
         return [((0.0,), {}), ((-0.0,), {}), ((0,), {}), ((0.0, 0.0), {}),
-                ((1e-300,), {"tol": 0.0}), ((-1e-300, 0.0), {}), ((3.0, 0), {})]  # fmt: skip
+                ((1e-300,), {"tol": 0.0}), ((-1e-300, 0.0), {}), ((3.0, 0), {}),
+                ((5e-9,), {"tol": 1e-9})]  # fmt: skip
     tol = sign_tol(rng)
     # Each case list holds a label other than "stationary" too, so that a function answering
     # "stationary" whatever d is earns nothing here.
@@ -131,7 +134,9 @@ def sign_cases(name: str, rng: np.random.Generator) -> list[tuple[tuple, dict]]:
         return [((0.4 * tol, tol), {}), ((-5e-9,), {}), ((-3 * tol, tol), {}),
                 ((-0.4 * tol,), {"tol": tol})]  # fmt: skip
     if name == "at":
-        return [((tol, tol), {}), ((-tol,), {"tol": tol}), ((2 * tol, tol), {})]
+        # Exactly at a random tol and at the default one (1e-8 itself, not given).
+        return [((tol, tol), {}), ((-tol,), {"tol": tol}), ((2 * tol, tol), {}), ((SIGN_TOL,), {}),
+                ((-SIGN_TOL,), {})]  # fmt: skip
     return [((float(np.nextafter(tol, 2)), tol), {}), ((float(np.nextafter(-tol, -2)), tol), {})]
 
 
@@ -162,6 +167,24 @@ def test_derivative_of_int_list(
 ) -> None:
     """A list of ints is an array too: 2 * x elementwise, as a numpy array."""
     same_array(student, reference, "derivative", int_list(rng), wrong=DERIVATIVE_MISTAKES)
+
+
+def real_arrays(rng: np.random.Generator) -> list:
+    """Arrays of the other real dtypes and shapes the contract allows: an int array, a float32
+    column (3, 1) and a nested list (2, 2) holding a 0."""
+    ints = rng.choice([-1, 1], 4) * rng.integers(1, 7, size=4)
+    column = (rng.uniform(-3, 3, size=(3, 1)) + 4).astype(np.float32)
+    nested = [[int(ints[0]), 0], [float(column[0, 0]), -int(ints[1])]]
+    return [ints, column, nested]
+
+
+@check("derivative")
+def test_derivative_of_any_real_dtype_and_shape(
+    student: StudentProxy, reference: ModuleType, rng: np.random.Generator
+) -> None:
+    """An int array, a float32 (3, 1) column and a (2, 2) nested list: 2 * x, same shape."""
+    for x in real_arrays(rng):
+        same_array(student, reference, "derivative", x, wrong=DERIVATIVE_MISTAKES)
 
 
 @check("derivative")

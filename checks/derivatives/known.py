@@ -221,6 +221,14 @@ SIGN_MISTAKES: dict[str, Callable[..., str]] = {
     "a default tol smaller than the contract's 1e-8": (
         lambda d, tol=1e-10: _rule(d, tol, up=tol, down=-tol)
     ),
+    "the tol given ignored (1e-8 whatever tol is)": (
+        lambda d, tol=SIGN_TOL: _rule(d, SIGN_TOL, up=SIGN_TOL, down=-SIGN_TOL)
+    ),
+    "tol = 0 taken for no tol given (tol or 1e-8), where 0 is a tolerance too": (
+        lambda d, tol=SIGN_TOL: _rule(
+            d, tol or SIGN_TOL, up=tol or SIGN_TOL, down=-(tol or SIGN_TOL)
+        )
+    ),
 }
 
 
