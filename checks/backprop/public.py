@@ -114,6 +114,30 @@ def _rmsprop_swapped(x: Any, sq_avg: Any, grad: Any, lr: float = 0.001, rho: flo
     return x - lr * grad / (np.sqrt(sq_new) + eps), sq_new
 
 
+CHAIN_MISTAKES = {
+    "the outer derivative taken at x instead of at g(x): df(x) * dg(x)":
+        lambda df, g, dg, x: df(x) * dg(x),
+    "the inner derivative forgotten: df(g(x)) alone": lambda df, g, dg, x: df(g(x)),
+}  # fmt: skip
+
+
+def _newton_times_h(x: Any, grad: Any, H: Any) -> np.ndarray:
+    x, grad, H = _floats(x, grad, H)
+    return x - H @ grad
+
+
+def _newton_transposed(x: Any, grad: Any, H: Any) -> np.ndarray:
+    x, grad, H = _floats(x, grad, H)
+    return x - np.linalg.solve(H.T, grad)
+
+
+NEWTON_MISTAKES = {
+    "Newton multiplying by H (x - H @ grad) instead of solving": _newton_times_h,
+    "H transposed: grad @ inv(H), or solve(H.T, grad), instead of solve(H, grad)":
+        _newton_transposed,
+}  # fmt: skip
+
+
 # --- checks ----------------------------------------------------------------------------------
 
 
@@ -121,15 +145,16 @@ def _rmsprop_swapped(x: Any, sq_avg: Any, grad: Any, lr: float = 0.001, rho: flo
 def test_chain_rule_worked_example(student: StudentProxy, reference: ModuleType) -> None:
     """The derivative of sin(x**2) at x = 1.5 is cos(2.25) * 3."""
     same_number(student, reference, "chain_rule_derivative", OUTER_SLOPE, INNER, INNER_SLOPE,
-                1.5, wrong={"the outer derivative taken at x instead of at g(x): df(x) * dg(x)":
-                            lambda df, g, dg, x: df(x) * dg(x)})  # fmt: skip
+                1.5, wrong=CHAIN_MISTAKES)  # fmt: skip
 
 
 @check("sigmoid_derivative")
 def test_sigmoid_derivative_worked_example(student: StudentProxy, reference: ModuleType) -> None:
     """sigmoid'(0) = 1/4, a float; an array of three numbers gives an array of three slopes;
     sigmoid'(-1000) is 0.0, a finite float (exp(1000) overflows)."""
-    wrong = {"sigmoid(z) itself instead of its derivative": _sigmoid}
+    wrong = {"sigmoid(z) itself instead of its derivative": _sigmoid,
+             "1 - s**2, the tanh's derivative formula applied to the sigmoid":
+             lambda z: 1 - _sigmoid(z) ** 2}  # fmt: skip
     same_number(student, reference, "sigmoid_derivative", 0.0, wrong=wrong)
     same_array(student, reference, "sigmoid_derivative", np.array([-2.0, 0.0, 2.0]), wrong=wrong)
     same_number(student, reference, "sigmoid_derivative", -1000.0)
@@ -140,7 +165,9 @@ def test_relu_derivative_worked_example(student: StudentProxy, reference: Module
     """relu_derivative([-1.5, 0.0, 2.0]) is array([0., 0., 1.]): 0 at z = 0 too; an int array
     of shape (2, 2) gives a float array of shape (2, 2)."""
     wrong = {"1 at z = 0 (z >= 0 instead of z > 0); the convention is 0 there":
-             lambda z: (np.asarray(z) >= 0).astype(float)}  # fmt: skip
+             lambda z: (np.asarray(z) >= 0).astype(float),
+             "the ReLU itself, max(z, 0), instead of its derivative":
+             lambda z: np.maximum(np.asarray(z, dtype=float), 0.0)}  # fmt: skip
     for z in ([-1.5, 0.0, 2.0], np.array([[3, -3], [0, 1]])):
         got = same_array(student, reference, "relu_derivative", z, wrong=wrong)
         require(check_dtype(got, "f", call=student.last_call))
@@ -170,8 +197,10 @@ def test_clip_by_norm_worked_example(student: StudentProxy, reference: ModuleTyp
     """[3, 4] has norm 5: clipped to norm 1 it is [0.6, 0.8]; with max_norm 10 it stays."""
     wrong = {
         "each component clipped to [-max_norm, max_norm] instead of scaling the whole "
-        "vector by its norm": lambda grad, max_norm: np.clip(grad, -max_norm, max_norm)
-    }
+        "vector by its norm": lambda grad, max_norm: np.clip(grad, -max_norm, max_norm),
+        "always scaled to norm max_norm, even when the norm is already below it":
+            lambda grad, max_norm: grad * max_norm / np.linalg.norm(grad),
+    }  # fmt: skip
     same_array(student, reference, "clip_by_norm", np.array([3.0, 4.0]), 1.0, wrong=wrong)
     same_array(student, reference, "clip_by_norm", np.array([3.0, 4.0]), 10.0, wrong=wrong)
 
@@ -215,12 +244,7 @@ def test_adam_step_first_step(student: StudentProxy, reference: ModuleType) -> N
 def test_newton_step_worked_example(student: StudentProxy, reference: ModuleType) -> None:
     """The docstring's diagonal H, then H = [[2, 1], [0, 4]] (not symmetric) with grad = [3, 4]:
     solve(H, grad) = [1, 1], so from x = [2, 0.5] the step lands on [1, -0.5]."""
-    wrong = {
-        "Newton multiplying by H (x - H @ grad) instead of solving": lambda x, grad, H: (
-            np.asarray(x, float) - np.asarray(H, float) @ np.asarray(grad)
-        )
-    }
     same_array(student, reference, "newton_step", [1.0, 1.0], [2.0, 4.0],
-               [[2.0, 0.0], [0.0, 4.0]], wrong=wrong)  # fmt: skip
+               [[2.0, 0.0], [0.0, 4.0]], wrong=NEWTON_MISTAKES)  # fmt: skip
     same_array(student, reference, "newton_step", np.array([2.0, 0.5]), np.array([3.0, 4.0]),
-               np.array([[2.0, 1.0], [0.0, 4.0]]), wrong=wrong)  # fmt: skip
+               np.array([[2.0, 1.0], [0.0, 4.0]]), wrong=NEWTON_MISTAKES)  # fmt: skip
