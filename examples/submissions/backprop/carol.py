@@ -32,12 +32,12 @@ which stays accurate in the tails.
 ## Vanishing and exploding gradients
 
 Stack n layers `a = sigmoid(w * a)` and differentiate the output with respect to the input: by
-the chain rule the derivative is the product of the n factors `w_i * s'(z_i)`. With weights near
-1, each factor is at most 1/4, so the gradient shrinks at least like `(1/4)**n`: about `1e-3`
-through 5 layers, `9.5e-7` through 10 and `9.1e-13` through 20. The parameters of the first
-layers then get almost no gradient and barely learn: the gradient **vanishes**. The cure is in
-the factors: ReLU's derivative is exactly 1 wherever the unit is active, and initialisations
-that keep each factor near 1 (Glorot, He) keep the product near 1 too.
+the chain rule the derivative is the product of the n factors `w_i * s'(z_i)`. With weights of
+size at most 1, each factor is at most 1/4, so the gradient shrinks at least like `(1/4)**n`:
+about `1e-3` through 5 layers, `9.5e-7` through 10 and `9.1e-13` through 20. The parameters of
+the first layers then get almost no gradient and barely learn: the gradient **vanishes**. The
+cure is in the factors: ReLU's derivative is exactly 1 wherever the unit is active, and
+initialisations that keep each factor near 1 (Glorot, He) keep the product near 1 too.
 
 The same product can also grow. When the factors are larger than 1 (large weights, or a
 recurrent network multiplying by the same matrix at every time step), the gradient
@@ -67,8 +67,9 @@ Their state (arrays of x's shape, zeros at the start) is what the caller passes 
 next step.
 
 - **AdaGrad** keeps `accum`, the running *sum* of squared gradients, `accum = accum + g**2`,
-  and steps `lr * g / (sqrt(accum) + eps)`. The sum only grows, so each coordinate's effective
-  rate shrinks like `1 / sqrt(t)`: good for rare features, but it may stop too early.
+  and steps `lr * g / (sqrt(accum) + eps)`. The sum only grows, so with gradients of steady
+  size each coordinate's effective rate shrinks like `1 / sqrt(t)`: good for rare features,
+  but it may stop too early.
 - **RMSProp** keeps `sq_avg`, an exponentially *weighted moving average* of squared gradients,
   `sq = rho * sq + (1 - rho) * g**2`: the old average keeps weight `rho` (0.9), the new square
   gets `1 - rho`. Old gradients are forgotten, so the rate does not decay to 0.
@@ -98,7 +99,8 @@ correction fades away. Counting steps from 0 would divide by `1 - beta ** 0 = 0`
 
 Near x, a function is close to its second-order Taylor model
 `f(x + d) = f(x) + grad @ d + d @ H @ d / 2`, whose minimum is where its gradient
-`grad + H @ d` is zero: the Newton step d solves the linear system `H d = -grad`, and
+`grad + H @ d` is zero. So the step is found by solving the linear system `H s = grad` for s,
+and the move is against it (d = -s):
 
     x_new = x - solve(H, grad)
 
@@ -121,7 +123,8 @@ one output. Its parameters are `W1` (d, k), `b1` (k,), `W2` (k,) and the float `
     L = mean((p - y) ** 2)     float    the loss (`mlp_loss`)
 
 **Backpropagation** applies the chain rule from the loss back to each parameter, reusing each
-step's result for the next, so that every gradient costs about one forward pass:
+step's result for the next, so that all the gradients together cost about as much as one more
+forward pass:
 
     dp  = 2 * (p - y) / m      (m,)     the 2 from the square, the 1 / m from the mean
     db2 = sum(dp)              float    p depends on b2 with derivative 1 for every sample
@@ -488,9 +491,10 @@ def adam_step(
 def newton_step(x: ArrayLike, grad: ArrayLike, H: ArrayLike) -> np.ndarray:
     """Take one step of Newton's method: return x - solve(H, grad).
 
-    The step d solves the linear system `H @ d = grad` (`np.linalg.solve(H, grad)`), which is
-    the minimum of the local quadratic model; then `x_new = x - d`. Multiplying, `x - H @ grad`,
-    is a different step. On a quadratic function one Newton step reaches the minimum.
+    Solve the linear system `H @ s = grad` for s (`np.linalg.solve(H, grad)`) and move against
+    it, `x_new = x - s`: that lands on the minimum of the local quadratic model. Multiplying,
+    `x - H @ grad`, is a different step. On a quadratic function one Newton step reaches the
+    minimum.
 
     Arguments:
         x: the current point, shape (n,).
