@@ -14,11 +14,14 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import check_file
+from conftest import by_student, check_file, reference_source
 
 from grader.authoring.functions import exact_hessian, vector_function
 from grader.course.config import load_course
+from grader.course.submissions import discover
 from grader.grading.collection import check_seed
+from grader.grading.results import SubmissionResult
+from grader.grading.run import grade
 
 known = check_file("gradients", "known")
 hidden = check_file("gradients", "inputs")  # the hidden checks' inputs
@@ -232,3 +235,340 @@ def test_asymmetry_points_at_the_worst_pair() -> None:
     assert "H[1, 2] = 5 but H[2, 1] = 0" in judges.asymmetry(matrix, 1e-6)
     assert judges.asymmetry(np.eye(3), 1e-6) == ""
     assert judges.asymmetry(np.ones(3), 1e-6) == ""
+
+
+# --- edges, ignored arguments and naming, on the checks' own inputs --------------------------
+
+
+def test_a_formula_is_named_only_apart_from_the_right_answer_zero_and_the_others() -> None:
+    right = np.array([1.0, 2.0])
+    values = {
+        "right": np.array([1.0, 2.0 + 1e-9]),
+        "zeros": np.zeros(2),
+        "twin a": np.array([3.0, 1.0]),
+        "twin b": np.array([3.0, 1.0 + 1e-9]),
+        "nan": np.array([np.nan, 1.0]),
+        "alone": np.array([-1.0, 2.0]),
+    }
+    assert list(judges.certain(values, right)) == ["alone"]
+    assert list(judges.certain(values, right, zero_too=True)) == ["zeros", "alone"]
+
+
+def test_a_unit_direction_makes_cosine_and_norm_grad_alike_so_inputs_avoid_it() -> None:
+    """With a unit v, grad @ v / norm(grad) is the cosine: the integer-list check uses v of
+    length 2, where each directional mistake that fails is apart from the others."""
+    grad, unit = [3, -1, 2], [0, 1, 0]
+    values = {n: w(grad, unit) for n, w in known.DIRECTIONAL_MISTAKES.items()}
+    assert judges.alike(values["dividing by norm(grad) instead of norm(v)"],
+                        values[next(n for n in values if n.startswith("the cosine"))])  # fmt: skip
+    longer = [0, 2, 0]
+    values = {n: w(grad, longer) for n, w in known.DIRECTIONAL_MISTAKES.items()}
+    assert len(apart(values, -1.0)) == len(values)
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_rate_cases_reach_both_ends_zero_and_a_zero_gradient(seed: int) -> None:
+    cases = hidden.rate_cases(np.random.default_rng(seed))
+    rates = [g @ v / np.linalg.norm(v) for g, v in cases]
+    norm = np.linalg.norm(cases[0][0])
+    assert rates[0] == pytest.approx(norm) and rates[1] == pytest.approx(-norm)
+    assert abs(rates[2]) < 1e-12 and not np.any(cases[3][0])
+    with np.errstate(invalid="ignore"):
+        cosine = known.DIRECTIONAL_MISTAKES[
+            "the cosine of the angle between grad and v (divided by norm(grad) too)"
+        ](*cases[3])
+    assert np.isnan(cosine)
+    for grad, v in cases[:2]:
+        values = {n: w(grad, v) for n, w in known.DIRECTIONAL_MISTAKES.items()}
+        assert apart(values, grad @ v / np.linalg.norm(v))
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_tiny_gradients_have_unit_directions_that_a_tolerance_habit_zeroes(seed: int) -> None:
+    """The habit is named at 1e-10, where its zeros are apart from every other formula; at
+    1e-150 the unnormalised gradient is as good as zeros too, so neither is named there."""
+    *tiny, ordinary = hidden.tiny_gradients(np.random.default_rng(seed))
+    unit = ordinary / np.linalg.norm(ordinary)
+    nameable = []
+    for grad in tiny:
+        np.testing.assert_allclose(grad / np.linalg.norm(grad), unit, rtol=1e-12)
+        values = {n: w(grad) for n, w in known.ASCENT_MISTAKES.items()}
+        assert not np.any(values[HABIT])
+        nameable.append(HABIT in judges.certain(values, unit, zero_too=True))
+    assert nameable == [True, False]
+    # 1e-200 long: numpy's norm squares it to 0, so the contract's zeros are right there too
+    assert np.linalg.norm(ordinary * 1e-200) == 0.0
+
+
+HABIT = "zeros for a small gradient that is not zero (norm(grad) < 1e-8 instead of == 0)"
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_tiny_gradients_put_the_floor_in_the_denominator(seed: int) -> None:
+    x = np.random.default_rng(seed).uniform(-1, 1, size=2)
+    ga, gn = known.both_gradients(hidden.TINY, hidden.TINY_WRONG_GRADIENT, x, 1e-5)
+    assert np.linalg.norm(ga) + np.linalg.norm(gn) < 1e-12
+    values = {
+        name: wrong(hidden.TINY, hidden.TINY_WRONG_GRADIENT, x)
+        for name, wrong in known.CHECK_MISTAKES.items()
+    }
+    right = np.linalg.norm(ga - gn) / 1e-12
+    failing = judges.certain(values, right)
+    assert any("without the floor" in name for name in failing)
+    assert any(name.startswith("adding 1e-12") for name in failing)
+
+
+def grid_schemes(f, x: np.ndarray, h: float) -> dict[str, np.ndarray]:
+    """Hessians a student may build from values of f on the grid x + h * integers."""
+    n = x.size
+    eye = np.eye(n) * h
+
+    def central_gradient(y: np.ndarray) -> np.ndarray:
+        return np.array([(f(y + e) - f(y - e)) / (2 * h) for e in eye])
+
+    nested = np.array([(central_gradient(x + e) - central_gradient(x - e)) / (2 * h) for e in eye])
+    forward = np.array([[(f(x + a + b) - f(x + a) - f(x + b) + f(x)) / h**2 for b in eye]
+                        for a in eye])  # fmt: skip
+    return {"contract": known.central_hessian(f, x, h), "nested": nested, "forward": forward}
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_every_scheme_on_the_grid_agrees_and_another_step_is_far(seed: int) -> None:
+    """On STEPPED at h = 0.1 the ripples are invisible to every scheme on the step's grid
+    (forward ones too: the quadratic leaves them exact), and a Hessian at the default step is
+    off by thousands of tolerances."""
+    x = np.random.default_rng(seed).uniform(-1, 1, size=3)
+    h = hidden.GRID_H
+    tolerance = bounds.grid_tolerance(hidden.STEPPED, x)
+    quadratic = np.array([[2.0, -2.0, 0.0], [-2.0, 3.0, 1.0], [0.0, 1.0, -2.0]])
+    for name, matrix in grid_schemes(hidden.STEPPED, x, h).items():
+        assert np.abs(matrix - quadratic).max() < tolerance / 10, name
+    at_default = known.HESSIAN_MISTAKES[known.IGNORED_H](hidden.STEPPED, x, h)
+    assert np.abs(at_default - quadratic).max() > 1e4 * tolerance
+    assert np.abs(exact_hessian(hidden.STEPPED, x) - quadratic).max() > 1e4 * tolerance
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_a_step_ignored_shows_along_every_axis_of_wavy(seed: int) -> None:
+    x = np.random.default_rng(seed).uniform(-1.5, 1.5, size=3)
+    for i in range(3):
+        at_h = known.central_partial(hidden.WAVY, x, i, 0.1)
+        ignored = known.PARTIAL_MISTAKES[known.IGNORED_H](hidden.WAVY, x, i, 0.1)
+        tolerance = bounds.difference_tolerance(hidden.WAVY, x, 0.1, [i])
+        assert abs(at_h - ignored) > 1e6 * tolerance
+
+
+def test_the_integer_step_mistakes_are_told_apart_on_the_integer_points() -> None:
+    """Truncating x + h and x - h moves f (1000 - 1e-5 becomes 999), a step of 0 does not: on
+    the int points of the checks both are apart from each other and from the right answer."""
+    truncating = [n for n in known.PARTIAL_MISTAKES if known.TRUNCATING in n]
+    x = [1000, -1, 3]
+    values = {n: known.PARTIAL_MISTAKES[n](hidden.FAR, x, 0) for n in truncating}
+    right = known.central_partial(hidden.FAR, x, 0)
+    assert len(judges.certain(values, right, zero_too=True)) == 2
+    x = [1000, 2, -1]
+    gradients = {n: known.GRADIENT_MISTAKES[n](hidden.FAR, x) for n in truncating}
+    right = known.central_gradient(hidden.FAR, x)
+    assert len(judges.certain(gradients, right, zero_too=True)) == 2
+
+
+# --- graded by the real engine ---------------------------------------------------------------
+
+REFERENCE = reference_source("gradients")
+# Each is the reference with some functions redefined after it (its gradient calls the module's
+# own partial_derivative, and gradient_check its gradient, so redefining those changes them too).
+OVERRIDES = {
+    "wrong_partial_step_ignored": """
+_reference_partial = partial_derivative
+
+def partial_derivative(f, x, i, h=1e-5):
+    return _reference_partial(f, x, i, 1e-5)
+
+def gradient(f, x, h=1e-5):
+    return np.array([_reference_partial(f, x, i, h) for i in range(np.size(x))])
+""",
+    "wrong_gradient_step_ignored": """
+_reference_gradient = gradient
+
+def gradient(f, x, h=1e-5):
+    return _reference_gradient(f, x, 1e-5)
+""",
+    "wrong_hessian_step_ignored": """
+_reference_hessian = hessian
+
+def hessian(f, x, h=1e-4):
+    return _reference_hessian(f, x, 1e-4)
+""",
+    "wrong_check_step_ignored": """
+_reference_check = gradient_check
+
+def gradient_check(f, grad_fn, x, h=1e-5):
+    return _reference_check(f, grad_fn, x)
+""",
+    "wrong_classify_tol_ignored": """
+_reference_classify = classify_stationary_point
+
+def classify_stationary_point(H, tol=1e-8):
+    return _reference_classify(H)
+""",
+    "wrong_directional_cosine_times_norm": """
+def directional_derivative(grad, v):
+    grad, v = _vector(grad), _vector(v)
+    length = np.linalg.norm(grad)
+    return float(length * (grad @ v) / (length * np.linalg.norm(v)))
+""",
+    "wrong_steepest_small_as_zero": """
+def steepest_ascent_direction(grad):
+    grad = _vector(grad)
+    length = np.linalg.norm(grad)
+    return np.zeros_like(grad) if length < 1e-8 else grad / length
+""",
+    "wrong_steepest_any_entry": """
+def steepest_ascent_direction(grad):
+    grad = _vector(grad)
+    if not np.any(grad):
+        return np.zeros_like(grad)
+    return grad / np.linalg.norm(grad)
+""",
+    "wrong_check_zero_guard_no_floor": """
+def gradient_check(f, grad_fn, x, h=1e-5):
+    x = _vector(x)
+    ga, gn = _vector(grad_fn(x.copy())), gradient(f, x, h)
+    total = np.linalg.norm(ga) + np.linalg.norm(gn)
+    return 0.0 if total == 0 else float(np.linalg.norm(ga - gn) / total)
+""",
+    "wrong_gradient_zeros_like_step": """
+def gradient(f, x, h=1e-5):
+    x = np.asarray(x)
+    partials = []
+    for i in range(x.size):
+        step = np.zeros_like(x)
+        step[i] = h
+        partials.append((f(x + step) - f(x - step)) / (2 * h))
+    return np.array(partials, dtype=float)
+""",
+}
+CORRECT_STYLES = '''
+"""Right in other styles: nested central differences, a scaled norm, np.maximum."""
+import numpy as np
+
+
+def partial_derivative(f, x, i, h=1e-5):
+    x = np.asarray(x, dtype=float)
+    e = np.eye(x.size)[i] * h
+    return float(f(x + e) - f(x - e)) / (2 * h)
+
+
+def gradient(f, x, h=1e-5):
+    x = np.asarray(x, dtype=float)
+    return np.array([(f(x + e) - f(x - e)) / (2 * h) for e in np.eye(x.size) * h])
+
+
+def quadratic_gradient(A, b, x):
+    A, b, x = (np.asarray(a, dtype=float) for a in (A, b, x))
+    return (A @ x + A.T @ x) / 2 + b
+
+
+def hessian(f, x, h=1e-4):
+    x = np.asarray(x, dtype=float)
+    rows = [(gradient(f, x + e, h) - gradient(f, x - e, h)) / (2 * h) for e in np.eye(x.size) * h]
+    H = np.array(rows)
+    return (H + H.T) / 2
+
+
+def directional_derivative(grad, v):
+    grad, v = np.asarray(grad, dtype=float), np.asarray(v, dtype=float)
+    return float(np.dot(grad, v) / np.sqrt(np.dot(v, v)))
+
+
+def steepest_ascent_direction(grad):
+    grad = np.asarray(grad, dtype=float)
+    largest = np.max(np.abs(grad))
+    if largest == 0:
+        return np.zeros_like(grad)
+    scaled = grad / largest
+    return scaled / np.sqrt(scaled @ scaled)
+
+
+def classify_stationary_point(H, tol=1e-8):
+    values = np.sort(np.real(np.linalg.eigvals(np.asarray(H, dtype=float))))
+    if values[0] > tol:
+        return "minimum"
+    if values[-1] < -tol:
+        return "maximum"
+    if values[0] < -tol and values[-1] > tol:
+        return "saddle"
+    return "degenerate"
+
+
+def gradient_check(f, grad_fn, x, h=1e-5):
+    x = np.asarray(x, dtype=float)
+    ga = np.asarray(grad_fn(x.copy()), dtype=float)
+    gn = gradient(f, x, h)
+    total = np.maximum(np.linalg.norm(ga) + np.linalg.norm(gn), 1e-12)
+    return float(np.linalg.norm(ga - gn) / total)
+'''
+GN = f"{known.IGNORED_H}, in the numerical gradient gn"
+# student -> {check that must fail: words its message must hold}; every other check passes.
+EXPECTED = {
+    "wrong_partial_step_ignored": {"partial_derivative_large_step": known.IGNORED_H},
+    "wrong_gradient_step_ignored": {
+        "gradient_large_step": known.IGNORED_H,
+        # gradient_check builds gn with the module's gradient: its h is lost there too
+        "gradient_check_exact_gradient_integer_point": GN,
+        "gradient_check_wrong_gradient": GN,
+    },
+    "wrong_hessian_step_ignored": {"hessian_uses_its_step": known.IGNORED_H},
+    "wrong_check_step_ignored": {
+        "gradient_check_exact_gradient_integer_point": GN,
+        "gradient_check_wrong_gradient": GN,
+    },
+    "wrong_classify_tol_ignored": {
+        "classify_degenerate_and_tolerance": "ignoring the tol it is given"
+    },
+    "wrong_directional_cosine_times_norm": {
+        "directional_derivative_ends_of_the_range": "The gradient is zero here, so every rate is 0"
+    },
+    "wrong_steepest_small_as_zero": {
+        "steepest_ascent_zero_and_tiny_gradients": "zeros for a small gradient that is not zero"
+    },
+    "wrong_steepest_any_entry": {
+        "steepest_ascent_zero_and_tiny_gradients": "norm(grad) is 0 in floating point"
+    },
+    "wrong_check_zero_guard_no_floor": {
+        "gradient_check_zero_and_tiny_gradients": "without the floor of max(norm(ga) + norm(gn)"
+    },
+    "wrong_gradient_zeros_like_step": {
+        "gradient_integer_list_near_1000": "np.zeros_like of an int x, became 0"
+    },
+}  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory: pytest.TempPathFactory) -> dict[str, SubmissionResult]:
+    """The submissions above graded once by the real engine: {student: result}."""
+    folder = tmp_path_factory.mktemp("gradients_submissions")
+    for name, body in OVERRIDES.items():
+        (folder / f"{name}.py").write_text(REFERENCE + "\n" + body)
+    (folder / "correct_styles.py").write_text(CORRECT_STYLES)
+    assignment = COURSE.assignment("gradients")
+    return by_student(grade(COURSE, assignment, discover(folder, "gradients"), jobs=2))
+
+
+def failing(result: SubmissionResult) -> dict[str, str]:
+    return {check.name: check.message for graded in result.exercises.values()
+            for check in graded.checks if not check.passed}  # fmt: skip
+
+
+def test_right_answers_in_other_styles_keep_full_marks(graded) -> None:
+    result = graded["correct_styles"]
+    assert result.error is None and failing(result) == {}
+    assert result.points == result.max_points
+
+
+@pytest.mark.parametrize("student", sorted(EXPECTED))
+def test_each_mistake_loses_exactly_its_checks_with_its_reason(graded, student: str) -> None:
+    said = failing(graded[student])
+    assert set(said) == set(EXPECTED[student]), said
+    for check_name, words in EXPECTED[student].items():
+        assert words in said[check_name], said[check_name]

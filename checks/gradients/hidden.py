@@ -255,7 +255,7 @@ def test_directional_derivative_ends_of_the_range(
     student: StudentProxy, reference: ModuleType, rng: np.random.Generator
 ) -> None:
     """Along the gradient the rate is norm(grad), against it -norm(grad), perpendicular to it 0;
-    for a zero gradient it is 0 (not the nan of a cosine formula)."""
+    for a zero gradient it is 0 (not the nan of a cosine formula); along e_1 it is grad[1]."""
     for grad, v in rate_cases(rng):
         same_closed_form(student, reference, "directional_derivative", grad, v,
                          wrong=DIRECTIONAL_MISTAKES, hint=zero_rate_hint)  # fmt: skip

@@ -117,7 +117,8 @@ def degenerate_cases(rng: np.random.Generator) -> list[tuple]:
 def rate_cases(rng: np.random.Generator) -> list[tuple[np.ndarray, np.ndarray]]:
     """(grad, v) at the ends of the range of the rate: along grad (norm(grad)), against it
     (-norm(grad)), perpendicular to it (0, a contour line), and a zero gradient (0, where a
-    cosine formula divides 0 by 0). The directions are not of length 1."""
+    cosine formula divides 0 by 0), with directions not of length 1; then a direction of length
+    exactly 1, e_1, which needs no scaling (the rate is grad[1])."""
     grad = rng.normal(size=3) * 3
     perpendicular = np.cross(grad, rng.normal(size=3))
     return [
@@ -125,6 +126,7 @@ def rate_cases(rng: np.random.Generator) -> list[tuple[np.ndarray, np.ndarray]]:
         (grad, -0.5 * grad),
         (grad, 4 * perpendicular / np.linalg.norm(perpendicular)),
         (np.zeros(3), rng.normal(size=3) * 4),
+        (grad, np.array([0.0, 1.0, 0.0])),
     ]
 
 

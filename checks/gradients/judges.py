@@ -123,6 +123,8 @@ def hinted(verdict: Verdict, got: Any, expected: Any, candidates: dict[str, Any]
     named = name_of(got, certain(candidates, expected, zero_too=zero_too))
     if named is not None:
         return Verdict(False, f"{verdict.message} This looks like {named}.")
+    if not _finite(got):
+        return verdict  # no factor or sign relates nan or inf to a number
     return with_hint(verdict, got, expected)
 
 
@@ -334,8 +336,16 @@ def same_direction(student: StudentProxy, reference: ModuleType, grad: Any, *,
     verdict = hinted(verdict, got, expected, candidates, zero_too=zero_too)
     if not verdict.ok and not np.any(expected):
         verdict = Verdict(False, verdict.message + zero_direction_hint(got))
+    elif not verdict.ok and or_zeros and not _finite(got):
+        verdict = Verdict(False, verdict.message + UNDERFLOW_HINT)
     reject(verdict, got, expected, candidates)
     return got
+
+
+UNDERFLOW_HINT = (
+    " Here norm(grad) is 0 in floating point (its square underflows) although some entries are "
+    "not: test norm(grad) == 0 rather than the entries, or divide grad by max(abs(grad)) first."
+)
 
 
 def zero_direction_hint(got: Any) -> str:
@@ -386,7 +396,10 @@ def plain_inputs(judge: Callable[[tuple], Any], given: tuple, floats: tuple, adv
         except CheckFailure:
             raise failure from None
         cause = input_mistake(failure, advice)
-        fail(f"{failure} The same call with float arrays is right: {cause}.")
+        said = str(failure)
+        if cause != advice:  # the input-type mistake replaces any relation said before
+            said = said.split(" This looks like ")[0]
+        fail(f"{said} The same call with float arrays is right: {cause}.")
 
 
 def input_mistake(failure: CheckFailure, advice: str) -> str:
