@@ -375,6 +375,82 @@ WRONG = {
     ),
 }
 
+# More mistakes, as students write them: the ones CURRICULUM.md does not list but the checks name.
+WRONG.update({
+    "relu_sign": ("relu_derivative", "np.sign(z)", """
+        def relu_derivative(z):
+            return np.sign(np.asarray(z, dtype=float))
+    """),
+    "mlp_residual_flipped": ("mlp_gradients", "every sign flipped", """
+        def mlp_gradients(W1, b1, W2, b2, X, y):
+            X, W1, W2 = np.asarray(X, float), np.asarray(W1, float), np.asarray(W2, float)
+            a = np.tanh(X @ W1 + np.asarray(b1, float))
+            dp = 2 * (np.asarray(y, float) - a @ W2 - b2) / len(y)
+            dz = np.outer(dp, W2) * (1 - a ** 2)
+            return X.T @ dz, dz.sum(axis=0), a.T @ dp, float(dp.sum())
+    """),
+    "mlp_db1_averaged": ("mlp_gradients", "db1 averaged over the samples", """
+        def mlp_gradients(W1, b1, W2, b2, X, y):
+            X, W1, W2 = np.asarray(X, float), np.asarray(W1, float), np.asarray(W2, float)
+            a = np.tanh(X @ W1 + np.asarray(b1, float))
+            dp = 2 * (a @ W2 + b2 - np.asarray(y, float)) / len(y)
+            dz = np.outer(dp, W2) * (1 - a ** 2)
+            return X.T @ dz, dz.mean(axis=0), a.T @ dp, float(dp.sum())
+    """),
+    "clip_l1_norm": ("clip_by_norm", "the sum of absolute values", """
+        def clip_by_norm(grad, max_norm):
+            grad = np.asarray(grad, dtype=float)
+            size = np.abs(grad).sum()
+            return grad * (max_norm / size) if size > max_norm else grad.copy()
+    """),
+    "adagrad_old_accum": ("adagrad_step", "divided by the old accum", """
+        def adagrad_step(x, accum, grad, lr=0.01, eps=1e-8):
+            grad, accum = np.asarray(grad, dtype=float), np.asarray(accum, dtype=float)
+            x_new = np.asarray(x, dtype=float) - lr * grad / (np.sqrt(accum) + eps)
+            return x_new, accum + grad ** 2
+    """),
+    "adagrad_swapped_pair": ("adagrad_step", "returned in swapped order", """
+        def adagrad_step(x, accum, grad, lr=0.01, eps=1e-8):
+            grad = np.asarray(grad, dtype=float)
+            accum_new = np.asarray(accum, dtype=float) + grad ** 2
+            return accum_new, np.asarray(x, dtype=float) - lr * grad / (np.sqrt(accum_new) + eps)
+    """),
+    "rmsprop_no_one_minus_rho": ("rmsprop_step", "the (1 - rho) on the new square forgotten", """
+        def rmsprop_step(x, sq_avg, grad, lr=0.001, rho=0.9, eps=1e-8):
+            grad = np.asarray(grad, dtype=float)
+            sq_new = rho * np.asarray(sq_avg, dtype=float) + grad ** 2
+            return np.asarray(x, dtype=float) - lr * grad / (np.sqrt(sq_new) + eps), sq_new
+    """),
+    "adam_betas_swapped": ("adam_step", "beta1 and beta2 swapped", """
+        def adam_step(x, m, v, grad, t, lr=0.001, beta1=0.9, beta2=0.999, eps=1e-8):
+            grad = np.asarray(grad, dtype=float)
+            m_new = beta2 * np.asarray(m, dtype=float) + (1 - beta2) * grad
+            v_new = beta1 * np.asarray(v, dtype=float) + (1 - beta1) * grad ** 2
+            m_hat = m_new / (1 - beta2 ** t)
+            v_hat = v_new / (1 - beta1 ** t)
+            return np.asarray(x, dtype=float) - lr * m_hat / (np.sqrt(v_hat) + eps), m_new, v_new
+    """),
+    "adam_eps_ignored": ("adam_step", "the given eps ignored", """
+        def adam_step(x, m, v, grad, t, lr=0.001, beta1=0.9, beta2=0.999, eps=1e-8):
+            grad = np.asarray(grad, dtype=float)
+            m_new = beta1 * np.asarray(m, dtype=float) + (1 - beta1) * grad
+            v_new = beta2 * np.asarray(v, dtype=float) + (1 - beta2) * grad ** 2
+            m_hat = m_new / (1 - beta1 ** t)
+            v_hat = v_new / (1 - beta2 ** t)
+            return np.asarray(x, dtype=float) - lr * m_hat / (np.sqrt(v_hat) + 1e-8), m_new, v_new
+    """),
+    "newton_diagonal": ("newton_step", "divided by the diagonal of H", """
+        def newton_step(x, grad, H):
+            H = np.asarray(H, dtype=float)
+            return np.asarray(x, dtype=float) - np.asarray(grad, dtype=float) / np.diag(H)
+    """),
+    "newton_uphill": ("newton_step", "the step taken uphill", """
+        def newton_step(x, grad, H):
+            return np.asarray(x, dtype=float) + np.linalg.solve(np.asarray(H, float),
+                                                               np.asarray(grad, float))
+    """),
+})  # fmt: skip
+
 # Right answers in other styles: each must keep full marks on every exercise.
 RIGHT = {
     "right_other_styles": """
@@ -585,3 +661,21 @@ def test_the_first_adam_steps_separate_every_mistake(seed: int) -> None:
     values = {name: f(*args, **kwargs) for name, f in known.ADAM_MISTAKES.items()
               if ("ignored" not in name or "lr" in name) and name != known.EPS_INSIDE}  # fmt: skip
     assert apart_from_right(values, reference.adam_step(*args, **kwargs)) == []
+
+
+def test_validate_names_every_declared_wrong_formula_and_kills_the_mutants() -> None:
+    """`grader validate --assignment backprop --mutants`: the reference full marks, the stub 0,
+    every named wrong formula caught and named, the release's public checks, and no survivor."""
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-m", "grader", "validate", "--assignment", "backprop", "--mutants"],
+        cwd=REPO, capture_output=True, text=True, timeout=600, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stdout + done.stderr
+    count = sum(len(getattr(known, name)) for name in dir(known) if name.endswith("_MISTAKES"))
+    assert f"{count} named wrong formulas each lose points with a message naming them" in (
+        done.stdout
+    )
+    assert "survivor:" not in done.stdout, done.stdout

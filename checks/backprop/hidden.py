@@ -183,11 +183,12 @@ def test_relu_derivative_zeros_and_small_values(
 def test_relu_derivative_shapes(
     student: StudentProxy, reference: ModuleType, rng: np.random.Generator
 ) -> None:
-    """A (3, 2) array holding a zero keeps its shape; a number (0.0 and a positive one) gives
-    a number or a 0-d array."""
+    """A (3, 2) array holding a zero keeps its shape; a number (0.0 and a positive one) and a
+    0-d array give a number or a 0-d array."""
     same_relu(student, reference, relu_inputs(rng, 6).reshape(3, 2))
     same_relu(student, reference, 0.0)
     same_relu(student, reference, float(rng.uniform(0.1, 0.9)))
+    same_relu(student, reference, np.array(float(rng.uniform(0.1, 0.9))))
 
 
 @check("relu_derivative", weight=0.5)

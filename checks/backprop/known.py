@@ -7,6 +7,7 @@ student's answer and differs from the right answer and from zero; where several 
 value, all of them are named, since naming one would be a guess. Judges:
 
 - `same_answer`: a number or an array, naming the mistake that reproduces it (nan included);
+- `same_floats`: the same for 0s and 1s that must be floats (booleans and ints told so);
 - `same_tuple`: a tuple of arrays (and numbers), each part like the reference's, naming the
   mistake that reproduces every part;
 - `same_steps`: an optimiser stepped several times, the student's own returned state fed back;
@@ -264,7 +265,7 @@ def leaves_arguments_alone(student: StudentProxy, reference: ModuleType, functio
     ]
     if changed:
         which = " and ".join(changed)
-        fail(f"{call} changed {which} in place; an update such as `{changed[0]} -= ...` or "
+        fail(f"{call} changed {which} in place; an update such as `{changed[0]} += ...` or "
              f"`{changed[0]} *= ...` writes into the caller's array: compute a new array "
              "instead.")  # fmt: skip
     expected = getattr(reference, function)(*args)
