@@ -18,7 +18,8 @@ from grader.course.config import load_course
 from grader.grading.results import SubmissionResult
 
 COURSE = load_course(REPO / "course.toml")
-ASSIGNMENTS = [assignment.id for assignment in COURSE.assignments]
+# backprop's wrong and right submissions are written inline in tests/test_checks_backprop.py.
+ASSIGNMENTS = [a.id for a in COURSE.assignments if (CORPUS_ROOT / a.id).is_dir()]
 
 # CURRICULUM.md's misconceptions (and the issue's), each with a submission of its own.
 MISCONCEPTIONS = {
@@ -44,6 +45,14 @@ MISCONCEPTIONS = {
         "wrong_trajectory_x0_in_place", "wrong_epoch_in_place", "wrong_momentum_velocity_in_place",
     },
 }  # fmt: skip
+
+
+def test_every_assignment_has_its_wrong_submissions_graded() -> None:
+    """By a corpus here, or by a test module of its checks that grades them with the engine."""
+    for assignment in COURSE.assignments:
+        module = REPO / "tests" / f"test_checks_{assignment.id}.py"
+        assert assignment.id in ASSIGNMENTS or "grade(" in module.read_text(), assignment.id
+    assert ASSIGNMENTS[:3] == ["derivatives", "gradients", "descent"]
 
 
 def students(prefix: str) -> list[tuple[str, str]]:
