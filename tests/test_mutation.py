@@ -133,7 +133,7 @@ def test_each_mutant_changes_one_statement_and_is_attributed_to_its_function() -
 
 
 def test_the_reference_solutions_give_distinct_compiling_mutants() -> None:
-    for assignment in ("derivatives", "gradients", "descent"):
+    for assignment in ("derivatives", "gradients", "descent", "backprop"):
         source = (REPO / "solutions" / f"{assignment}.py").read_text()
         found = mutants.mutate_source(source).mutants
         assert len(found) > 40, assignment
