@@ -638,9 +638,9 @@ def test_the_chain_rule_points_separate_every_mistake(seed: int) -> None:
 def test_the_random_network_separates_every_gradient_mistake(seed: int) -> None:
     reference = _reference()
     args = hidden.network(np.random.default_rng(seed), 3, 4, 5)
-    values = {
-        name: f(*args) for name, f in known.MLP_MISTAKES.items() if name != known.W1_TRANSPOSED
-    }  # fmt: skip  (another shape when d != k)
+    # a transposed dW1 has another shape when d != k: the shape check names it
+    mistakes = {name: f for name, f in known.MLP_MISTAKES.items() if name != known.W1_TRANSPOSED}
+    values = {name: f(*args) for name, f in mistakes.items()}
     right = reference.mlp_gradients(*args)
     assert set(known.telling(values, right)) == set(values)
     flats = [known.flat(value) for value in values.values()]
@@ -679,3 +679,35 @@ def test_validate_names_every_declared_wrong_formula_and_kills_the_mutants() -> 
         done.stdout
     )
     assert "survivor:" not in done.stdout, done.stdout
+
+
+def distinct(values: dict[str, object], right: object) -> bool:
+    """No two of the values (the right one included) alike within 1e-6."""
+    flats = [known.flat(right), *(known.flat(value) for value in values.values())]
+    return not any(known.alike(a, b) for i, a in enumerate(flats) for b in flats[i + 1 :])
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_the_single_answer_inputs_separate_every_mistake(seed: int) -> None:
+    """Random sigmoid points, long gradients, and non-symmetric Hessians (well conditioned)."""
+    reference = _reference()
+    rng = np.random.default_rng(seed)
+    z = rng.uniform(-5.0, 5.0, size=6)
+    # the overflowing formula is the right number wherever exp(-z) is finite
+    sigmoid = {name: f(z) for name, f in known.SIGMOID_MISTAKES.items() if name != known.OVERFLOW}
+    assert distinct(sigmoid, reference.sigmoid_derivative(z))
+    max_norm = float(rng.uniform(0.5, 3.0))
+    grad = hidden.long_gradient(rng, max_norm)
+    # above max_norm, scaling always (or at the norm max_norm too) is right: the short and the
+    # zero gradients tell those apart
+    clip = {
+        name: f(grad, max_norm)
+        for name, f in known.CLIP_MISTAKES.items()
+        if "norm >= max_norm" not in name and "always scaled" not in name
+    }
+    assert distinct(clip, reference.clip_by_norm(grad, max_norm))
+    H = hidden.non_symmetric(rng, 3)
+    assert np.linalg.cond(H) < 10 and np.max(np.abs(H - H.T)) >= 1.0
+    x, g = rng.normal(size=3), rng.normal(size=3)
+    newton = {name: f(x, g, H) for name, f in known.NEWTON_MISTAKES.items()}
+    assert distinct(newton, reference.newton_step(x, g, H))

@@ -74,10 +74,12 @@ def gradients(rng: np.random.Generator, count: int, n: int, scale: float = 1.0) 
 
 
 def non_symmetric(rng: np.random.Generator, n: int) -> np.ndarray:
-    """An invertible, well-conditioned matrix that is not symmetric and not diagonal."""
-    matrix = rng.uniform(-1.0, 1.0, size=(n, n)) + np.diag(rng.uniform(2.0, 4.0, size=n))
-    matrix[0, -1] += 1.5  # far from symmetric, so solve(H.T, .) is another answer
-    return matrix
+    """An invertible, well-conditioned matrix that is not symmetric and not diagonal: its
+    diagonal (2.5 to 4) outweighs each row's other entries (at most 1.7), and its corners differ
+    by at least 1, so H, H.T and diag(H) give three different steps."""
+    matrix = rng.uniform(-0.5, 0.5, size=(n, n))
+    matrix[0, -1], matrix[-1, 0] = rng.uniform(0.8, 1.2), rng.uniform(-0.5, -0.2)
+    return matrix - np.diag(np.diag(matrix)) + np.diag(rng.uniform(2.5, 4.0, size=n))
 
 
 # --- chain_rule_derivative -------------------------------------------------------------------
