@@ -72,7 +72,9 @@ optimisers = [
 ]
 grid_x, grid_y = np.meshgrid(np.linspace(-5.0, 1.5, 131), np.linspace(-1.5, 1.5, 61))
 heights = valley(np.stack([grid_x, grid_y], axis=-1))
-figure, panels = plt.subplots(1, len(optimisers), figsize=(17, 3.6), sharey=True)
+figure, panels = plt.subplots(
+    1, len(optimisers), figsize=(17, 3.6), sharey=True, layout="constrained"
+)
 for axes, (name, step, state) in zip(panels, optimisers, strict=True):
     path = trajectory(step, state)
     axes.contour(grid_x, grid_y, heights, levels=np.geomspace(0.05, 30.0, 10), colors="lightgrey")
@@ -81,5 +83,4 @@ for axes, (name, step, state) in zip(panels, optimisers, strict=True):
     axes.set_title(f"{name}\nf after {n_steps} steps: {valley(path[-1]):.2g}", fontsize=10)
     axes.set(xlabel="x", xlim=(-5.0, 1.5), ylim=(-1.5, 1.5))
 panels[0].set_ylabel("y")
-figure.tight_layout()
 plt.show()

@@ -18,7 +18,7 @@ pre_activations = np.random.default_rng(0).normal(0.0, 2.0, size=20)  # one draw
 s_random = 1.0 / (1.0 + np.exp(-pre_activations))
 random_product = np.cumprod(s_random * (1.0 - s_random))
 
-figure, (left, right) = plt.subplots(1, 2, figsize=(11, 4))
+figure, (left, right) = plt.subplots(1, 2, figsize=(11, 4), layout="constrained")
 left.plot(zs, s, color="black", linewidth=2, label="sigmoid s(z)")
 left.plot(zs, s * (1.0 - s), color="tab:red", linewidth=2, label="s'(z) = s(z) (1 - s(z))")
 left.axhline(0.25, color="tab:red", linestyle=":", linewidth=1, label="1/4, the largest s'")
@@ -33,5 +33,4 @@ right.semilogy(layers, np.ones_like(layers, dtype=float), "--", color="tab:green
 right.set(xlabel="number of layers n", ylabel="gradient scale (log)", xticks=[1, 5, 10, 15, 20])
 right.set_title("What reaches the first layer")
 right.legend(loc="lower left")
-figure.tight_layout()
 plt.show()

@@ -97,7 +97,7 @@ def test_backprop_figures_follow_their_sections_and_compute_everything_themselve
     paths = sources[ids.index("figure-optimiser-paths")]
     for optimiser in ("gradient descent", "momentum", "AdaGrad", "RMSProp", "Adam"):
         assert f'("{optimiser}' in paths
-    assert "plt.subplots(1, len(optimisers)" in paths  # side by side
+    assert "plt.subplots(\n    1, len(optimisers)" in paths  # side by side, one row
     for figure in ("figure-vanishing-gradients", "figure-optimiser-paths"):
         tree = ast.parse(sources[ids.index(figure)])
         names = {node.id for node in ast.walk(tree) if isinstance(node, ast.Name)}
