@@ -397,6 +397,14 @@ WRONG.update({
             dz = np.outer(dp, W2) * (1 - a ** 2)
             return X.T @ dz, dz.mean(axis=0), a.T @ dp, float(dp.sum())
     """),
+    "mlp_db2_array": ("mlp_gradients", "db2 returned an array of shape (1,)", """
+        def mlp_gradients(W1, b1, W2, b2, X, y):
+            X, W1, W2 = np.asarray(X, float), np.asarray(W1, float), np.asarray(W2, float)
+            a = np.tanh(X @ W1 + np.asarray(b1, float))
+            dp = 2 * (a @ W2 + b2 - np.asarray(y, float)) / len(y)
+            dz = np.outer(dp, W2) * (1 - a ** 2)
+            return X.T @ dz, dz.sum(axis=0), a.T @ dp, dp.sum(keepdims=True)
+    """),
     "clip_l1_norm": ("clip_by_norm", "the sum of absolute values", """
         def clip_by_norm(grad, max_norm):
             grad = np.asarray(grad, dtype=float)
@@ -539,6 +547,8 @@ def lost(result: SubmissionResult) -> dict[str, list[str]]:
 
 @pytest.mark.parametrize("student", sorted(WRONG))
 def test_each_mistake_loses_its_exercise_with_a_message_naming_it(graded, student) -> None:
+    """The mistake costs its exercise only, a failing check names it, and no check names another
+    mistake (a plain relation such as a constant factor may stand next to it)."""
     exercise, phrase, _ = WRONG[student]
     result = graded[student]
     assert result.error is None
@@ -554,6 +564,7 @@ def test_each_mistake_loses_its_exercise_with_a_message_naming_it(graded, studen
 
 @pytest.mark.parametrize("student", [*RIGHT, *(f"reference_{n}" for n in range(REFERENCE_COPIES))])
 def test_right_answers_in_other_styles_keep_full_marks(graded, student) -> None:
+    """Other styles and the reference under other student ids (other hidden inputs): full marks."""
     result = graded[student]
     assert result.error is None
     assert lost(result) == {}
@@ -569,6 +580,7 @@ def test_a_wrong_gradient_says_which_parameter_and_why(graded) -> None:
 
 
 def test_a_transposed_dw1_is_named_by_its_shape_too(graded) -> None:
+    """For d != k a transposed dW1 has the shape (k, d): the shape message names it."""
     messages = lost(graded["mlp_transposed_w1"])["mlp_gradients"]
     assert any("has shape (4, 3), expected (3, 4). This looks like dW1 transposed" in m
                for m in messages), messages  # fmt: skip
@@ -627,6 +639,7 @@ def apart_from_right(values: dict[str, object], right: object) -> list[str]:
 
 @pytest.mark.parametrize("seed", range(5))
 def test_the_chain_rule_points_separate_every_mistake(seed: int) -> None:
+    """At the random points every wrong composition differs from the right derivative and 0."""
     reference = _reference()
     for x in np.random.default_rng(seed).uniform(0.3, 1.7, size=3):
         args = (hidden.OUTER_SLOPE, hidden.INNER, hidden.INNER_SLOPE, float(x))
@@ -636,6 +649,7 @@ def test_the_chain_rule_points_separate_every_mistake(seed: int) -> None:
 
 @pytest.mark.parametrize("seed", range(5))
 def test_the_random_network_separates_every_gradient_mistake(seed: int) -> None:
+    """On the (3, 4, 5) network every gradient mistake differs from the right one and the others."""
     reference = _reference()
     args = hidden.network(np.random.default_rng(seed), 3, 4, 5)
     # a transposed dW1 has another shape when d != k: the shape check names it

@@ -421,12 +421,6 @@ MLP_MISTAKES: dict[str, Callable[..., tuple]] = {
 }  # fmt: skip
 
 
-def mlp_shapes(W1: Any) -> tuple[tuple[int, ...], ...]:
-    """The shapes of (dW1, db1, dW2, db2) for W1 of shape (d, k)."""
-    d, k = np.shape(W1)
-    return (d, k), (k,), (k,), ()
-
-
 def which_wrong(got: tuple, expected: tuple, **tolerance: float) -> list[str]:
     """The names of the parameters whose gradient is not the expected one."""
     return [
@@ -436,19 +430,20 @@ def which_wrong(got: tuple, expected: tuple, **tolerance: float) -> list[str]:
     ]
 
 
-def gradients_answer(student: StudentProxy, args: tuple) -> tuple[tuple, str]:
-    """The student's (dW1, db1, dW2, db2), checked for form: a tuple of four parts, each of its
-    shape (a transposed dW1 said so), db2 a number."""
+def gradients_answer(student: StudentProxy, args: tuple, expected: tuple) -> tuple[tuple, str]:
+    """The student's (dW1, db1, dW2, db2), checked for form against `expected`: a tuple of four
+    parts, each of its shape (a transposed dW1 said so), db2 a number."""
     got = student.mlp_gradients(*args)
     call = student.last_call
     require(check_tuple(got, 4, call=call))
-    for name, part, shape in zip(PARAMETERS, got, mlp_shapes(args[0]), strict=True):
+    for name, part, want in zip(PARAMETERS, got, expected, strict=True):
+        shape = np.shape(want)
         if shape == ():
             if not is_real_number(part):
-                require(check_number(part, 0.0, call=f"{call}: db2"))
+                require(check_number(part, float(want), call=f"{call}: db2"))
             continue
         if not isinstance(part, np.ndarray):
-            require(check_array(part, np.zeros(shape), call=f"{call}: {name}"))
+            require(check_array(part, want, call=f"{call}: {name}"))
         if part.shape != shape:
             transposed = name == "dW1" and part.shape == shape[::-1]
             fail(f"{call}: {name} has shape {part.shape}, expected {shape}."
@@ -477,8 +472,8 @@ def same_gradients(student: StudentProxy, reference: ModuleType, args: tuple, *,
                    wrong: Wrong | None = None) -> None:  # fmt: skip
     """mlp_gradients against the reference, part by part, naming the parameters that are wrong
     and the mistake that reproduces all four parts."""
-    got, call = gradients_answer(student, args)
     expected = reference.mlp_gradients(*args)
+    got, call = gradients_answer(student, args, expected)
     wrong_parts = which_wrong(got, expected)
     if not wrong_parts:
         return
@@ -525,8 +520,8 @@ def gradient_check(student: StudentProxy, loss: Callable[..., float], args: tupl
                    wrong: Wrong | None = None) -> None:  # fmt: skip
     """mlp_gradients against central differences of the given mlp_loss (not the reference):
     each wrong part named, and the mistake when one reproduces the student's answer."""
-    got, call = gradients_answer(student, args)
     numeric = central_gradients(loss, args)
+    got, call = gradients_answer(student, args, numeric)
     allowed = fd_tolerance(loss(*args))
     wrong_parts = which_wrong(got, numeric, rtol=1e-5, atol=allowed)
     if not wrong_parts:
