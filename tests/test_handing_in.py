@@ -84,7 +84,7 @@ def test_the_wrong_assignment_is_warned_about_once(tmp_path: Path) -> None:
     warnings = [line for line in done.stderr.splitlines() if line.startswith("warning:")]
     assert warnings == [
         "warning: no submission defines any exercise of gradients; check --assignment (the "
-        "course's other assignments: derivatives, descent)."
+        "course's other assignments: derivatives, descent, backprop)."
     ]
     right = grader(
         "grade", str(EXAMPLES), "--assignment", "derivatives", "--out", str(tmp_path / "o2")
