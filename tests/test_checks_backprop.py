@@ -725,3 +725,20 @@ def test_the_single_answer_inputs_separate_every_mistake(seed: int) -> None:
     x, g = rng.normal(size=3), rng.normal(size=3)
     newton = {name: f(x, g, H) for name, f in known.NEWTON_MISTAKES.items()}
     assert distinct(newton, reference.newton_step(x, g, H))
+
+
+def test_two_mistakes_alike_on_a_call_are_told_apart_by_the_calls_before_it(graded) -> None:
+    """clip_by_norm(zeros, 0.0) is 0 / 0 both for `norm >= max_norm` and for scaling always;
+    the right answer at max_norm = 1 before it leaves one of them, which alone is named."""
+    messages = lost(graded["clip_at_equal_norm"])["clip_by_norm"]
+    assert any("norm >= max_norm" in message for message in messages), messages
+    assert not any("always scaled" in message for message in messages), messages
+
+
+def test_a_mistake_is_named_only_where_no_other_gives_the_same_answer() -> None:
+    right, answer = np.array([1.0, 2.0]), np.array([2.0, 4.0])
+    alone = {"doubled": answer, "negated": -right}
+    assert known.matching(answer, alone, right) == "doubled"
+    twins = {"doubled": answer, "twice over": answer.copy(), "negated": -right}
+    assert known.matching(answer, twins, right) is None
+    assert known.matching(np.zeros(2), {"nothing": np.zeros(2)}, right) is None

@@ -3,10 +3,13 @@
 Each `*_MISTAKES` mapping names a misconception as the student reads it after "This looks like"
 and gives the wrong formula, called grader-side with the arguments of the failing call (the
 contract's defaults included). A mistake is named only when its value on the call is the
-student's answer and differs from the right answer and from zero; where several mistakes give that
-value, all of them are named, since naming one would be a guess. Judges:
+student's answer, differs from the right answer and from zero, and no other mistake gives that
+value there (naming one of two would be a guess); `same_answers` asks the same of a check's calls
+together. Judges:
 
 - `same_answer`: a number or an array, naming the mistake that reproduces it (nan included);
+- `same_answers`: several calls of one function, naming the one mistake that gives every
+  answer (the right ones included), where single calls cannot tell two mistakes apart;
 - `same_floats`: the same for 0s and 1s that must be floats (booleans and ints told so);
 - `same_tuple`: a tuple of arrays (and numbers), each part like the reference's, naming the
   mistake that reproduces every part;
@@ -114,23 +117,22 @@ def telling(values: Mapping[str, Any], expected: Any,
 
 def matching(got: Any, values: Mapping[str, Any], expected: Any,
              rtol: float = APART) -> str | None:  # fmt: skip
-    """Every mistake whose value is the student's answer, joined by "; or ".
+    """The one mistake whose value is the student's answer, told apart from the others.
 
-    Where two mistakes give one value on a check's inputs (at t = 10**6 Adam without any bias
-    correction and with m's alone agree), both reproduce the answer and both are named: naming
-    only one would be a guess. A mistake that moves the answer by less than rtol (eps inside the
-    square root, next to gradients near 1) is named only if it reproduces the answer to FINE, far
-    below what it moves.
+    Where two mistakes give one value on a call (at t = 10**6 Adam without any bias correction
+    and with m's alone agree), neither is named there: naming one would be a guess. A mistake
+    that moves the answer by less than rtol (eps inside the square root, next to gradients near
+    1) is named only if it alone reproduces the answer to FINE, far below what it moves.
     """
     answer = flat(got)
     if answer is None:
         return None
-    found = [name for name, value in telling(values, expected, rtol).items()
-             if alike(answer, value, rtol)]  # fmt: skip
-    if not found:
-        found = [name for name, value in telling(values, expected, SLIGHT).items()
-                 if alike(answer, value, FINE)]  # fmt: skip
-    return "; or ".join(found) or None
+    for within, moved in ((rtol, rtol), (FINE, SLIGHT)):
+        found = [name for name, value in telling(values, expected, moved).items()
+                 if alike(answer, value, within)]  # fmt: skip
+        if found:
+            return found[0] if len(found) == 1 else None
+    return None
 
 
 def named(got: Any, expected: Any, wrong: Wrong | None, args: Sequence[Any],
@@ -178,6 +180,39 @@ def same_answer(student: StudentProxy, reference: ModuleType, function: str, *ar
         phrase = named(got, expected, wrong, args, kwargs)
         require(hinted(verdict, phrase or relation(got, expected)))
     return got
+
+
+def same_answers(student: StudentProxy, reference: ModuleType, function: str,
+                 calls: Sequence[tuple], *, wrong: Wrong | None = None) -> None:  # fmt: skip
+    """Calls of one function (positional arguments), each answer the reference's.
+
+    At the first wrong answer, the mistake named is the one that reproduces every answer so far:
+    the right ones before it too, which tells apart mistakes that agree on the failing call alone
+    (clipping a zero gradient to max_norm = 0 is 0 / 0 both when every gradient is scaled and
+    when a norm equal to max_norm is).
+    """
+    answers: list[Any] = []
+    for position, args in enumerate(calls):
+        got = getattr(student, function)(*args)
+        answers.append(got)
+        expected = getattr(reference, function)(*args)
+        verdict = judge_part(got, expected, student.last_call)
+        if verdict.ok:
+            continue
+        fits = [
+            name
+            for name, formula in (wrong or {}).items()
+            if name in telling({name: value_of(formula, args, {})}, expected)
+            and all(_reproduces(formula, calls[j], answers[j]) for j in range(position + 1))
+        ]
+        phrase = fits[0] if len(fits) == 1 else relation(got, expected)
+        require(hinted(verdict, phrase))
+
+
+def _reproduces(formula: Callable[..., Any], args: tuple, answer: Any) -> bool:
+    """Whether the formula's value on args is this answer."""
+    value, given = flat(value_of(formula, args, {})), flat(answer)
+    return value is not None and given is not None and alike(value, given)
 
 
 def same_floats(student: StudentProxy, reference: ModuleType, function: str, *args: Any,
