@@ -234,6 +234,14 @@ def interpret_sign(d, tol=1e-8):
 def interpret_sign(d, tol=1e-8):
     return "increasing" if d > 1e-8 else "decreasing" if d < -1e-8 else "stationary"
 """,
+    # 2 * x written as 2 * x**2 / x: right everywhere but at the docstring's own x = 0
+    "derivative_over_x": """
+def derivative(x):
+    x = np.asarray(x, dtype=float)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        slope = 2 * x**2 / x
+    return float(slope) if slope.ndim == 0 else slope
+""",
     # a float32 answer for a float32 array is fine; a flattened one is not
     "derivative_flattens": """
 def derivative(x):
@@ -401,3 +409,9 @@ def test_the_shape_the_contract_names_is_kept(variant_grades) -> None:
             "derivative_of_any_real_dtype_and_shape"} <= set(failing)  # fmt: skip
     kept = variant_grades["derivative_keeps_dtype"]
     assert kept.points == kept.max_points
+
+
+def test_the_derivative_at_0_is_asked(variant_grades) -> None:
+    lost_only(variant_grades, "derivative_over_x", "derivative")
+    failing = messages(variant_grades, "derivative_over_x", "derivative")
+    assert failing["derivative_of_numbers"].startswith("derivative(0.0) returned nan")
