@@ -572,3 +572,18 @@ def test_each_mistake_loses_exactly_its_checks_with_its_reason(graded, student: 
     assert set(said) == set(EXPECTED[student]), said
     for check_name, words in EXPECTED[student].items():
         assert words in said[check_name], said[check_name]
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_the_top_of_the_relative_error_is_1_and_other_denominators_miss_it(seed: int) -> None:
+    x = np.random.default_rng(seed).uniform(-1, 1, size=3)
+    for wrong_gradient in (hidden.WAVY_OPPOSITE_GRADIENT, hidden.NO_GRADIENT):
+        ga, gn = known.both_gradients(hidden.WAVY, wrong_gradient, x, 1e-5)
+        right = np.linalg.norm(ga - gn) / (np.linalg.norm(ga) + np.linalg.norm(gn))
+        assert right == pytest.approx(1.0, abs=1e-9)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            values = {n: w(hidden.WAVY, wrong_gradient, x) for n, w in known.CHECK_MISTAKES.items()}
+        assert not judges.alike(values["dividing by norm(ga) alone instead of norm(ga) + norm(gn)"],
+                                right)  # fmt: skip
+        absolute = "the absolute error norm(ga - gn), not divided by norm(ga) + norm(gn)"
+        assert absolute in judges.certain(values, right)

@@ -21,6 +21,7 @@ from .inputs import (
     FAR,
     GRID_H,
     NEAR_CUBIC,
+    NO_GRADIENT,
     RIDGE,
     SMALL,
     SMALL_WRONG_GRADIENT,
@@ -29,6 +30,7 @@ from .inputs import (
     TINY_WRONG_GRADIENT,
     WAVY,
     WAVY_GRADIENT,
+    WAVY_OPPOSITE_GRADIENT,
     WAVY_WRONG_GRADIENT,
     degenerate_cases,
     off_diagonal_cases,
@@ -375,6 +377,16 @@ def test_gradient_check_wrong_gradient(
     """A wrong gradient with h = 0.1: a large relative error, with norm(ga) + norm(gn) below."""
     same_gradient_check(student, reference, SMALL, SMALL_WRONG_GRADIENT,
                         rng.uniform(-1, 1, size=3), h=0.1, wrong=CHECK_MISTAKES)  # fmt: skip
+
+
+@check("gradient_check", weight=0.5)
+def test_gradient_check_top_of_its_range(
+    student: StudentProxy, reference: ModuleType, rng: np.random.Generator
+) -> None:
+    """The opposite of the right gradient, and a gradient of zeros: a relative error of 1."""
+    x = rng.uniform(-1, 1, size=3)
+    for wrong_gradient in (WAVY_OPPOSITE_GRADIENT, NO_GRADIENT):
+        same_gradient_check(student, reference, WAVY, wrong_gradient, x, wrong=CHECK_MISTAKES)
 
 
 @check("gradient_check")

@@ -7,6 +7,7 @@ from each other (tests/test_checks_gradients.py asserts that they do, for many s
 from __future__ import annotations
 
 import numpy as np
+import sympy
 
 from grader.authoring import field_function, gradient_field, vector_function
 
@@ -51,6 +52,12 @@ STEPPED = vector_function(
     " + 0.001*(cos(20*pi*x0) + sin(20*pi*x0)*sin(20*pi*x1) + cos(20*pi*x2))",
     n=3,
 )
+# Gradients of WAVY as wrong as can be: the opposite one and none at all, whose relative error
+# is 1, the top of its range (a denominator other than norm(ga) + norm(gn) gives another value).
+WAVY_OPPOSITE_GRADIENT = field_function(
+    [str(-sympy.diff(WAVY.expression, symbol)) for symbol in WAVY.symbols]
+)
+NO_GRADIENT = field_function(["0", "0", "0"])
 # Stationary at the origin, where both gradients are exactly zero.
 BOWL = vector_function("x0**2 + 3*x1**2 + x0**2*x1**2", n=2)
 BOWL_GRADIENT = gradient_field(BOWL)
