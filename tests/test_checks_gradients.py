@@ -448,6 +448,10 @@ def gradient(f, x, h=1e-5):
     return np.array(partials, dtype=float)
 """,
 }
+# The surviving mutants of the reference's hessian (`range(i, n)` and kin) compute the diagonal
+# again with the four-point formula at ei = ej: the second difference at step 2h, a
+# second-order central scheme the contract accepts. They are right, and keep full marks.
+TWO_H_DIAGONAL = REFERENCE.replace("for j in range(i + 1, n):", "for j in range(i, n):")
 CORRECT_STYLES = '''
 """Right in other styles: nested central differences, a scaled norm, np.maximum."""
 import numpy as np
@@ -551,6 +555,7 @@ def graded(tmp_path_factory: pytest.TempPathFactory) -> dict[str, SubmissionResu
     for name, body in OVERRIDES.items():
         (folder / f"{name}.py").write_text(REFERENCE + "\n" + body)
     (folder / "correct_styles.py").write_text(CORRECT_STYLES)
+    (folder / "correct_two_h_diagonal.py").write_text(TWO_H_DIAGONAL)
     assignment = COURSE.assignment("gradients")
     return by_student(grade(COURSE, assignment, discover(folder, "gradients"), jobs=2))
 
@@ -560,8 +565,10 @@ def failing(result: SubmissionResult) -> dict[str, str]:
             for check in graded.checks if not check.passed}  # fmt: skip
 
 
-def test_right_answers_in_other_styles_keep_full_marks(graded) -> None:
-    result = graded["correct_styles"]
+@pytest.mark.parametrize("student", ["correct_styles", "correct_two_h_diagonal"])
+def test_right_answers_in_other_styles_keep_full_marks(graded, student: str) -> None:
+    assert TWO_H_DIAGONAL != REFERENCE
+    result = graded[student]
     assert result.error is None and failing(result) == {}
     assert result.points == result.max_points
 
