@@ -63,9 +63,7 @@ LAZY = {
         "mse_gradient": "return np.zeros(np.shape(args[1])[1])",
         "minibatches": "return [np.arange(args[0])]",
         "sgd_epoch": "return np.array(args[0], dtype=float)",
-        "momentum_step": (
-            "return np.array(args[0], dtype=float), np.array(args[1], dtype=float)"
-        ),
+        "momentum_step": ("return np.array(args[0], dtype=float), np.array(args[1], dtype=float)"),
     },
     "backprop": {
         "chain_rule_derivative": "return float(args[0](float(args[3])))",
@@ -111,9 +109,7 @@ def source(bodies: dict[str, str]) -> str:
 def empty_submissions(assignment: str) -> dict[str, str]:
     """Student id -> source of every submission that computes nothing."""
     names = exercises_of(assignment)
-    found = {
-        student: source(dict.fromkeys(names, body)) for student, body in EVERYWHERE.items()
-    }
+    found = {student: source(dict.fromkeys(names, body)) for student, body in EVERYWHERE.items()}
     found["lazy_shapes"] = source(LAZY[assignment])
     for exercise, vocabulary in LABELS[assignment].items():
         for label in vocabulary:

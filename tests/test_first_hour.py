@@ -300,12 +300,12 @@ def test_no_message_ends_with_a_doubled_full_stop(first_class) -> None:
 def test_points_are_rounded_alike_in_the_table_and_csv_but_exact_in_json(first_class) -> None:
     _, out, stdout = first_class
     partial = submissions(out)["partial"]
-    assert partial["exercises"]["derivative"]["points"] == 0.818182
-    assert partial["points"] == 8.318182
-    assert rows(out)["partial"]["derivative"] == "0.82"
-    assert rows(out)["partial"]["total"] == "8.32"
+    assert partial["exercises"]["derivative"]["points"] == 0.846154  # 11 of 13 checks' shares
+    assert partial["points"] == 8.346154
+    assert rows(out)["partial"]["derivative"] == "0.85"
+    assert rows(out)["partial"]["total"] == "8.35"
     line = next(line for line in stdout.splitlines() if " partial " in line)
-    assert "8.32 / 8.5" in line and "8.318182" not in stdout
+    assert "8.35 / 8.5" in line and "8.346154" not in stdout
 
 
 def test_piped_summary_keeps_each_phrase_on_one_line(first_class) -> None:
@@ -380,8 +380,10 @@ def test_a_practice_exercise_gives_feedback_and_no_points(tmp_path: Path) -> Non
     assert bob["exercises"]["interpret_sign"]["points"] == 0
     feedback = [c["message"] for c in bob["exercises"]["interpret_sign"]["checks"]]
     assert feedback and all(message != "passed" for message in feedback)
-    assert rows(out)["alice"]["interpret_sign"] == "practice (5 of 5 checks passed)"
-    assert rows(out)["bob"]["interpret_sign"] == "practice (0 of 5 checks passed)"
+    checks = len(bob["exercises"]["interpret_sign"]["checks"])
+    assert checks >= 5
+    assert rows(out)["alice"]["interpret_sign"] == f"practice ({checks} of {checks} checks passed)"
+    assert rows(out)["bob"]["interpret_sign"] == f"practice (0 of {checks} checks passed)"
     alice_line = next(line for line in run.stdout.splitlines() if " alice " in line)
     assert "█████○█ 6/6" in alice_line
     assert "○ practice (no points; green when its checks pass)" in run.stdout

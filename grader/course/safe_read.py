@@ -27,7 +27,6 @@ _SPECIAL_FILES = (
 )
 
 
-
 class RefusedFile(Exception):
     """A file below the submissions folder that was not read.
 

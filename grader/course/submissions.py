@@ -48,6 +48,7 @@ MAX_SOURCE_BYTES = 1_000_000
 MAX_NOTEBOOK_BYTES = 16_000_000
 IGNORED_NAMES = frozenset({"__pycache__", ".ipynb_checkpoints"})
 
+
 class SubmissionsError(Exception):
     """A usage mistake about the SUBMISSIONS argument; str() is one sentence naming the path."""
 
