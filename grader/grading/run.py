@@ -11,11 +11,12 @@ and their templates start while the caller is still finding the submissions.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
-import functools
 import json
 import os
 import selectors
+import signal
 import subprocess
 import sys
 import tempfile
@@ -39,6 +40,11 @@ STOPPED_ON_IT = (
 STOPPED = "grading stopped before this submission was graded; grade it again."
 # Rounds of new sessions in a row that may report nothing before the rest is given up.
 MAX_IDLE_ROUNDS = 3
+# How long an interrupted run waits for its sessions to end before killing them.
+STOP_SECONDS = 2.0
+# Told of each graded submission (not of those the grading process lost): its result, the
+# isolation layers it was graded under and the submission itself (None if unknown).
+OnGraded = Callable[[SubmissionResult, tuple[str, ...], "Submission | None"], None]
 
 
 class GradingError(RuntimeError):
@@ -127,6 +133,7 @@ def grade(
     *,
     jobs: int | None = None,
     on_result: Callable[[SubmissionResult], None] | None = None,
+    on_graded: OnGraded | None = None,
     public_only: bool = False,
     use_bubblewrap: bool | None = None,
     early: EarlySessions | None = None,
@@ -134,10 +141,13 @@ def grade(
     """Grade every submission of one assignment and return the whole result, sorted by student.
 
     With `early`, the submissions go to those sessions (already started, with their own `jobs`,
-    `public_only` and `use_bubblewrap`) instead of new ones.
+    `public_only` and `use_bubblewrap`) instead of new ones. `on_graded` (a journal) hears of
+    each submission graded, before `on_result` (progress). An exception raised meanwhile, such
+    as the KeyboardInterrupt of Ctrl-C, stops every session before it propagates.
     """
     results: list[SubmissionResult] = []
     layer_sets: list[set[str]] = []
+    started: list[_Session] = []
 
     def collect(sessions: list[_Session]) -> int:
         """Read the sessions' results to the end; return how many they reported."""
@@ -153,6 +163,8 @@ def grade(
                 result = replace(result, notes=(*result.notes, passed_over_note(submission)))
             if message["layers"]:
                 layer_sets.append(set(message["layers"]))
+            if on_graded:
+                on_graded(result, tuple(message["layers"]), submission)
             results.append(result)
             if on_result:
                 on_result(result)
@@ -167,32 +179,19 @@ def grade(
             if on_result:
                 on_result(results[-1])
 
+    def start(share: Sequence[Submission]) -> list[_Session]:
+        sessions = _sessions(course, assignment, share, folder=Path(folder), jobs=jobs,
+                             public_only=public_only, use_bubblewrap=use_bubblewrap)  # fmt: skip
+        started.extend(sessions)
+        return sessions
+
     with tempfile.TemporaryDirectory(prefix="gradkit-jobs-") as folder:
         jobs = max(1, min(jobs or os.cpu_count() or 1, len(submissions) or 1))
-        start = functools.partial(
-            _sessions, course, assignment, folder=Path(folder), jobs=jobs,
-            public_only=public_only, use_bubblewrap=use_bubblewrap,
-        )  # fmt: skip
-        sessions = early.deal(submissions) if early is not None else start(submissions)
-        collect(sessions)
-        # A session process that ended early (a fault of the grading process itself, which no
-        # submission should be able to cause) stopped at the first submission it had not
-        # reported: that one gets the reason, the rest are graded again in new sessions. Rounds
-        # that grade nothing at all (the machine, not a submission) end it after a few.
-        stopped = [session for session in sessions if session.pending]
-        idle_rounds = 0
-        while stopped:
-            lose([next(iter(session.pending.values())) for session in stopped], STOPPED_ON_IT)
-            rest = [submission for session in stopped for submission in
-                    list(session.pending.values())[1:]]  # fmt: skip
-            if rest and idle_rounds == MAX_IDLE_ROUNDS:
-                lose(rest, STOPPED)
-                break
-            if not rest:
-                break
-            sessions = start(rest)
-            idle_rounds = 0 if collect(sessions) else idle_rounds + 1
-            stopped = [session for session in sessions if session.pending]
+        try:
+            _grade_all(submissions, early, start, collect, lose, started)
+        except BaseException:
+            _stop(started)
+            raise
     layers = set.intersection(*layer_sets) if layer_sets else set()
     return GradingResult(
         course=course.id,
@@ -203,6 +202,57 @@ def grade(
         submissions=tuple(sorted(results, key=lambda result: result.student)),
         graded_at=dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
     )
+
+
+def _grade_all(
+    submissions: Sequence[Submission],
+    early: EarlySessions | None,
+    start: Callable[[Sequence[Submission]], list[_Session]],
+    collect: Callable[[list[_Session]], int],
+    lose: Callable[[Sequence[Submission], str], None],
+    started: list[_Session],
+) -> None:
+    """Deal the submissions out and read every result, starting new sessions for the share of
+    any session that ends early."""
+    if early is not None:
+        sessions = early.deal(submissions)
+        started.extend(sessions)
+    else:
+        sessions = start(submissions)
+    collect(sessions)
+    # A session process that ended early (a fault of the grading process itself, which no
+    # submission should be able to cause) stopped at the first submission it had not
+    # reported: that one gets the reason, the rest are graded again in new sessions. Rounds
+    # that grade nothing at all (the machine, not a submission) end it after a few.
+    stopped = [session for session in sessions if session.pending]
+    idle_rounds = 0
+    while stopped:
+        lose([next(iter(session.pending.values())) for session in stopped], STOPPED_ON_IT)
+        rest = [submission for session in stopped for submission in
+                list(session.pending.values())[1:]]  # fmt: skip
+        if rest and idle_rounds == MAX_IDLE_ROUNDS:
+            lose(rest, STOPPED)
+            break
+        if not rest:
+            break
+        sessions = start(rest)
+        idle_rounds = 0 if collect(sessions) else idle_rounds + 1
+        stopped = [session for session in sessions if session.pending]
+
+
+def _stop(sessions: Sequence[_Session]) -> None:
+    """End every session still running (their templates and workers end with them): asked
+    first, then killed after `STOP_SECONDS`; the grader leaves no process behind."""
+    running = [session.process for session in sessions if session.process.poll() is None]
+    for process in running:
+        with contextlib.suppress(ProcessLookupError):
+            process.send_signal(signal.SIGTERM)
+    for process in running:
+        try:
+            process.wait(timeout=STOP_SECONDS)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
 
 
 def isolation_level(layers: set[str]) -> str:
@@ -279,7 +329,14 @@ def _start(
     job_file.write_text(json.dumps(job))
     read_end, write_end = os.pipe()
     process = subprocess.Popen(
-        [sys.executable, "-m", "grader.grading.session", str(job_file), str(write_end)],
+        [
+            sys.executable,
+            "-m",
+            "grader.grading.session",
+            str(job_file),
+            str(write_end),
+            str(os.getpid()),
+        ],
         pass_fds=[write_end],
         stdin=subprocess.DEVNULL if early is None else subprocess.PIPE,
         env={**os.environ, **ONE_THREAD},

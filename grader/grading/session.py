@@ -3,14 +3,20 @@
 `grader.grading.run` starts one such process per job slot (`python -m grader.grading.session JOB
 FD`). Each runs pytest once, with `GradingPlugin`, and writes one JSON line per graded submission to
 the file descriptor FD, which the parent reads for progress and results.
+
+A session is the grader's to stop: it ignores the Ctrl-C that the terminal sends to the whole
+process group (the grader stops it, once it has kept what was graded) and ends with the grader
+however that ends, kill -9 included, so that no session grades on for nobody.
 """
 
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import io
 import json
 import os
+import signal
 import sys
 from collections.abc import Callable
 from functools import partial
@@ -32,6 +38,7 @@ DISABLED_PLUGINS = (
 )  # fmt: skip
 
 PYTEST_INI = Path(__file__).resolve().parent / "pytest.ini"
+PR_SET_PDEATHSIG = 1
 Report = Callable[[SubmissionResult, tuple[str, ...]], None]
 
 
@@ -105,8 +112,21 @@ def run_session(
     return problems
 
 
+def tie_to_grader(grader_pid: int | None) -> None:
+    """Ignore Ctrl-C and die with the grader, whose pid is `grader_pid` (Linux's parent-death
+    signal; elsewhere a session ends when it next writes to the grader that is gone)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    with contextlib.suppress(OSError, AttributeError):
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    if grader_pid is not None and os.getppid() != grader_pid:
+        raise SystemExit(0)  # the grader ended before the signal was asked for
+
+
 def main() -> int:
-    """Entry point of a session process: argv is the job file and the result descriptor."""
+    """Entry point of a session process: argv is the job file, the result descriptor and the
+    grader's pid."""
+    tie_to_grader(int(sys.argv[3]) if len(sys.argv) > 3 else None)
     job = json.loads(Path(sys.argv[1]).read_text())
     out = os.fdopen(int(sys.argv[2]), "w", buffering=1)
     course = load_course(job["course"])

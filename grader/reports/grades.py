@@ -113,7 +113,11 @@ def _spreadsheet_safe(text: str) -> str:
 
 
 def _write_atomically(path: Path, text: str) -> None:
-    """Write via a temporary file and a rename, so a reader never sees half a grades file."""
+    """Write via a temporary file and a rename, so a reader never sees half a grades file; the
+    file is on disk before the rename, so a power cut leaves the old file or the new one."""
     temporary = path.with_name(f".{path.name}.tmp")
-    temporary.write_text(text, encoding="utf-8", newline="")
+    with temporary.open("w", encoding="utf-8", newline="") as stream:
+        stream.write(text)
+        stream.flush()
+        os.fsync(stream.fileno())
     os.replace(temporary, path)
