@@ -51,19 +51,33 @@ def add_grade_command(commands: argparse._SubParsersAction) -> None:
         help="write only this run's grades into --out; by default they are merged with the "
         "grades already there (students graded now replaced, the others kept)",
     )
+    grade.add_argument(
+        "--resume",
+        action="store_true",
+        help="continue an interrupted run: grade only the submissions that --out's journal "
+        "lacks (or whose file changed since), keep the others from it",
+    )
     grade.set_defaults(run=run_grade)
 
 
 def run_grade(arguments: argparse.Namespace, console: Console) -> int:
     """`grader grade`: discover, grade with a progress bar, write the reports, show the summary."""
+    from grader.cli.resume import exit_status, interrupted_sentence, interruptible, plan_run
     from grader.course.config import CourseError, find_course, load_course
-    from grader.course.submissions import SubmissionsError, discover
+    from grader.course.submissions import Submission, SubmissionsError, discover
+    from grader.grading.journal import combined
     from grader.grading.messages import defines_no_exercise
+    from grader.grading.results import SubmissionResult
     from grader.grading.run import GradingError, grade, passed_over_note
 
     if arguments.jobs is not None and arguments.jobs < 1:
         raise UsageError("--jobs must be a whole number of at least 1.")
     if arguments.nbgrader is not None:
+        if arguments.resume:
+            raise UsageError(
+                "--resume continues a run with --out; --nbgrader keeps its grades in the "
+                "gradebook, so grade the nbgrader course again instead."
+            )
         from grader.cli.nbgrader import run_grade_nbgrader
 
         return run_grade_nbgrader(arguments, console)
@@ -81,19 +95,38 @@ def run_grade(arguments: argparse.Namespace, console: Console) -> int:
         if submission.passed_over:
             console.print(Text(f"note: {passed_over_note(submission)}"), soft_wrap=True)
     out = prepare_out(Path(arguments.out), course, assignment, replace=arguments.replace)
-    with grading_progress(console) as progress:
-        task = progress.add_task(assignment.id, total=len(submissions))
-        try:
+    plan = plan_run(out.folder, course, assignment, submissions, resume=arguments.resume,
+                    console=console)  # fmt: skip
+    graded_now = 0
+
+    def on_graded(
+        result: SubmissionResult, layers: tuple[str, ...], submission: Submission | None
+    ) -> None:
+        nonlocal graded_now
+        plan.journal.record(result, layers, submission)
+        graded_now += 1
+
+    try:
+        with interruptible(), grading_progress(console) as progress:
+            task = progress.add_task(assignment.id, total=plan.total, completed=len(plan.kept))
             result = grade(
                 course,
                 assignment,
-                submissions,
+                plan.to_grade,
                 jobs=arguments.jobs,
+                on_graded=on_graded,
                 on_result=lambda _: progress.advance(task),
             )
-        except GradingError as error:
-            raise UsageError(f"the checks could not run: {error}") from None
+    except GradingError as error:
+        plan.journal.close()
+        raise UsageError(f"the checks could not run: {error}") from None
+    except KeyboardInterrupt as error:
+        plan.journal.close()
+        console.print(Text(interrupted_sentence(error, plan, graded_now)), soft_wrap=True)
+        return exit_status(error)
+    result = combined(result, plan.kept)
     report_grades(result, assignment, out, console)
+    plan.journal.finish()
     if result.submissions and all(
         defines_no_exercise(submission, assignment) for submission in result.submissions
     ):
