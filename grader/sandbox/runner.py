@@ -188,18 +188,27 @@ class SubmissionRunner:
 
     def _answer(self, request: bytes) -> dict:
         """The worker's answer to one encoded call request."""
+        unreadable = 0
         while True:
             if self._worker is None:
                 self._start()
             position = self._progress.find(request) if self._progress else None
             try:
                 if position is None:
-                    return self._exchange(request)
+                    return self._exchange(request, asked=True)
                 return self._answer_planned(position)
             except _AheadLost:
                 # A call sent ahead of this one ended the worker. The next worker is sent this
                 # request first, so that cannot happen twice.
                 continue
+            except _Unreadable:
+                # What came back in this call's place may be left over from an earlier call (an
+                # answer forged with that call's number pushes the real one into this call's
+                # place): a fresh worker is asked this request first. Unreadable again, the
+                # fault is this call's own, and costs it alone.
+                unreadable += 1
+                if unreadable == 2:
+                    raise WorkerCrashed(CANNOT_READ) from None
 
     def _answer_planned(self, position: int) -> dict:
         progress = self._progress
@@ -217,13 +226,13 @@ class SubmissionRunner:
             self._send_ahead()
             current = progress.ahead.popleft()
             assert current == position, "planned calls are sent in order, from the cursor on"
-            answer = self._receive_until(self._deadline())
+            answer = self._receive_until(self._deadline(), asked=True)
         progress.cursor = position + 1
         self._send_ahead()
         return answer
 
-    def _exchange(self, request: bytes) -> dict:
-        """Send one encoded request now and wait for its answer."""
+    def _exchange(self, request: bytes, *, asked: bool = False) -> dict:
+        """Send one encoded request now and wait for its answer (`asked`: a check's call)."""
         assert self._worker is not None
         try:
             self._worker.pipes.send(request)
@@ -233,7 +242,7 @@ class SubmissionRunner:
         while self._progress and self._progress.ahead:
             position = self._progress.ahead.popleft()
             self._progress.kept[position] = self._receive_ahead()
-        return self._receive_until(self._deadline())
+        return self._receive_until(self._deadline(), asked=asked)
 
     def _send_ahead(self) -> None:
         assert self._worker is not None and self._progress is not None
@@ -262,7 +271,9 @@ class SubmissionRunner:
     def _receive(self, seconds: float) -> dict:
         return self._receive_until(min(time.monotonic() + seconds, self._budget_end))
 
-    def _receive_until(self, deadline: float) -> dict:
+    def _receive_until(self, deadline: float, *, asked: bool = False) -> dict:
+        """The worker's next answer; for the call `asked` now, an unreadable one is
+        `_Unreadable` (asked again, see `_answer`), otherwise it costs what is being read."""
         try:
             return self._next_answer(deadline)
         except WorkerGone:
@@ -271,6 +282,8 @@ class SubmissionRunner:
             raise self._timeout() from None
         except (wire.WireError, answers.MalformedAnswer):
             self._end_worker(kill=True)
+            if asked:
+                raise _Unreadable from None
             raise WorkerCrashed(CANNOT_READ) from None
 
     def _next_answer(self, deadline: float) -> dict:
@@ -352,6 +365,10 @@ def call_result(function: str, answer: dict) -> CallResult:
 
 class _AheadLost(Exception):
     """The worker ended while answering a request sent ahead of the one a check is asking."""
+
+
+class _Unreadable(Exception):
+    """What came back for the call asked now was not its answer; the worker is ended."""
 
 
 def _describe_exit(status: dict | None) -> str:
