@@ -182,9 +182,10 @@ def _other_shape(answer: np.ndarray, reference: np.ndarray, rtol: float, atol: f
 def _factor(answer: np.ndarray, reference: np.ndarray, rtol: float, atol: float) -> str | None:
     """The constant c with answer == c * reference, written for students, or None."""
     flat, base = answer.ravel(), reference.ravel()
-    c = float(flat @ base / (base @ base))
-    if not _close(flat, c * base, rtol, atol):
-        return None
+    with np.errstate(all="ignore"):  # a huge answer overflows: no factor, not a warning
+        c = float(flat @ base / (base @ base))
+        if not np.isfinite(c) or not _close(flat, c * base, rtol, atol):
+            return None
     for n in SIMPLE_DENOMINATORS:
         if abs(abs(c) - n) <= rtol * n:
             return f"{'-' if c < 0 else ''}{n}"
