@@ -44,7 +44,6 @@ from grader.course.validation_grading import (
     Graded,
     differing_checks,
     grade_own_files,
-    quiet_sessions,
 )
 from grader.course.validation_release import release_problems
 from grader.course.validation_static import stub_problems
@@ -240,8 +239,7 @@ def _formulas_fine(tried: int) -> str:
 def _mutants(course: Course, assignment: Assignment, say: Say, jobs: int | None) -> None:
     """Grade the one-site mutants of the reference and say the score and each survivor."""
     try:
-        with quiet_sessions():
-            result = score(course, assignment, jobs=jobs, hidden_only=True)
+        result = score(course, assignment, jobs=jobs, hidden_only=True)
     except GradingError as error:
         say(Line(INFO, f"mutants not graded: {' '.join(str(error).split())}"))
         return

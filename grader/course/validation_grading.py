@@ -10,9 +10,6 @@ jobs, must agree check by check, points and messages.
 
 from __future__ import annotations
 
-import contextlib
-import os
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from grader.course.config import Assignment, Course
@@ -23,9 +20,6 @@ from grader.grading.run import GradingError, grade
 
 REFERENCE = "(reference)"
 STUB = "(stub)"
-# Session processes inherit the environment: warnings of the checks' own arithmetic (a wrong
-# formula dividing by zero while the stub is diagnosed) would reach the author's terminal.
-QUIET = {"PYTHONWARNINGS": "ignore::RuntimeWarning"}
 
 
 @dataclass
@@ -48,8 +42,7 @@ def grade_own_files(
     stub = submission_at(assignment.module, STUB)
     # Round-robin: with two jobs the two references go to two session processes.
     try:
-        with quiet_sessions():
-            result = grade(course, assignment, [reference, reference, stub], jobs=jobs)
+        result = grade(course, assignment, [reference, reference, stub], jobs=jobs)
     except GradingError as error:
         # A session's problem may carry pytest's whole report; its last line says what failed.
         lines = [line.removeprefix("INTERNALERROR>").strip() for line in str(error).splitlines()]
@@ -91,21 +84,6 @@ def grade_own_files(
     if len(graded.reference) == 2:
         graded.differing = differing_checks(*graded.reference)
     return graded
-
-
-@contextlib.contextmanager
-def quiet_sessions() -> Iterator[None]:
-    """Grading sessions started meanwhile print no RuntimeWarning of the checks' arithmetic."""
-    saved = {name: os.environ.get(name) for name in QUIET}
-    os.environ.update(QUIET)
-    try:
-        yield
-    finally:
-        for name, value in saved.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
 
 
 def differing_checks(first: SubmissionResult, second: SubmissionResult) -> dict[str, str]:
