@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from grader.reports.merge import Earlier
 
 USAGE_ERROR = 2
+INTERRUPTED = 130  # 128 + SIGINT, as a shell reports a command Ctrl-C stopped
 # Piped or redirected, the summary has no terminal width to fit: rich would assume 80 columns and
 # wrap its cells, so it gets lines as long as they need to be.
 PIPED_WIDTH = 1000

@@ -16,7 +16,7 @@ from rich.console import Console
 from rich.text import Text
 
 from grader import __version__
-from grader.cli.common import USAGE_ERROR, UsageError
+from grader.cli.common import INTERRUPTED, USAGE_ERROR, UsageError
 from grader.cli.grade import add_grade_command, run_grade
 from grader.cli.init import add_init_command
 from grader.cli.nbgrader import add_nbgrader_command
@@ -61,6 +61,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         message = Text.assemble(("error:", "bold red"), " ", printable(error))
         console.print(message, soft_wrap=True)
         return USAGE_ERROR
+    except KeyboardInterrupt:
+        # Ctrl-C anywhere else than while grading (which says itself what it kept): a word,
+        # not a traceback.
+        console.print(Text("interrupted."))
+        return INTERRUPTED
 
 
 def console_main() -> int:
