@@ -307,3 +307,14 @@ def test_resume_is_refused_with_nbgrader(tmp_path) -> None:
         "error: --resume continues a run with --out; --nbgrader keeps its grades in the "
         "gradebook, so grade the nbgrader course again instead."
     )
+
+
+def test_a_folder_where_the_journal_goes_is_refused_before_grading(course, tmp_path) -> None:
+    out = tmp_path / "out"
+    (out / "journal.jsonl").mkdir(parents=True)
+    refused = run(grade_args(course, REPO / "examples" / "submissions" / ASSIGNMENT, out))
+    assert refused.returncode == 2
+    assert refused.stderr.strip().splitlines() == [
+        f"error: {out / 'journal.jsonl'} is a folder, where journal.jsonl is to be written; move "
+        "it away or give --out another folder."
+    ]

@@ -57,12 +57,13 @@ def prepare_out(
     A file or an unwritable folder, or a grades.json of another course or assignment (or of
     other points, unless `replace`), is a `UsageError` now rather than a lost run later.
     """
+    from grader.grading.journal import JOURNAL_NAME
     from grader.reports.grades import CSV_NAME, JSON_NAME
     from grader.reports.merge import MergeError, read_earlier
     from grader.reports.outputs import OutputError, check_output_folder
 
     try:
-        check_output_folder(folder, "--out", files=(JSON_NAME, CSV_NAME))
+        check_output_folder(folder, "--out", files=(JSON_NAME, CSV_NAME, JOURNAL_NAME))
         earlier = read_earlier(
             folder / JSON_NAME,
             course=course.id,
