@@ -24,6 +24,8 @@ from grader.grading.results import SubmissionResult
 from grader.grading.run import grade
 
 known = check_file("backprop", "known")
+judges = check_file("backprop", "judges")
+network_judges = check_file("backprop", "network_judges")
 hidden = check_file("backprop", "hidden")
 COURSE = load_course(REPO / "course.toml")
 ASSIGNMENT = COURSE.assignment("backprop")
@@ -603,7 +605,7 @@ def test_the_in_place_mistakes_cost_the_in_place_check_alone(graded) -> None:
 def test_central_differences_of_mlp_loss_agree_with_backpropagation() -> None:
     """The judge's numerical gradients are the reference's, within the judge's own tolerance,
     for every shape the check uses."""
-    loss = known  # the judge's functions live next to the wrong formulas
+    loss = network_judges  # the finite-difference judge's own functions
     reference = _reference()
     rng = np.random.default_rng(0)
     for d, k, m in ((2, 3, 5), (1, 1, 1), (3, 1, 2), (2, 4, 1), (1, 2, 3)):
@@ -632,9 +634,9 @@ def _reference():
 
 def apart_from_right(values: dict[str, object], right: object) -> list[str]:
     """The names whose value is the right answer (within 1e-6): they cannot be caught there."""
-    right_flat = known.flat(right)
+    right_flat = judges.flat(right)
     return [name for name, value in values.items()
-            if np.allclose(known.flat(value), right_flat, rtol=1e-6, atol=1e-12)]  # fmt: skip
+            if np.allclose(judges.flat(value), right_flat, rtol=1e-6, atol=1e-12)]  # fmt: skip
 
 
 @pytest.mark.parametrize("seed", range(5))
@@ -644,7 +646,7 @@ def test_the_chain_rule_points_separate_every_mistake(seed: int) -> None:
     for x in np.random.default_rng(seed).uniform(0.3, 1.7, size=3):
         args = (hidden.OUTER_SLOPE, hidden.INNER, hidden.INNER_SLOPE, float(x))
         values = {name: f(*args) for name, f in known.CHAIN_MISTAKES.items()}
-        assert set(known.telling(values, reference.chain_rule_derivative(*args))) == set(values)
+        assert set(judges.telling(values, reference.chain_rule_derivative(*args))) == set(values)
 
 
 @pytest.mark.parametrize("seed", range(5))
@@ -656,11 +658,11 @@ def test_the_random_network_separates_every_gradient_mistake(seed: int) -> None:
     mistakes = {name: f for name, f in known.MLP_MISTAKES.items() if name != known.W1_TRANSPOSED}
     values = {name: f(*args) for name, f in mistakes.items()}
     right = reference.mlp_gradients(*args)
-    assert set(known.telling(values, right)) == set(values)
-    flats = [known.flat(value) for value in values.values()]
+    assert set(judges.telling(values, right)) == set(values)
+    flats = [judges.flat(value) for value in values.values()]
     for i, a in enumerate(flats):
         for b in flats[i + 1 :]:
-            assert not known.alike(a, b)
+            assert not judges.alike(a, b)
 
 
 @pytest.mark.parametrize("seed", range(5))
@@ -697,8 +699,8 @@ def test_validate_names_every_declared_wrong_formula_and_kills_the_mutants() -> 
 
 def distinct(values: dict[str, object], right: object) -> bool:
     """No two of the values (the right one included) alike within 1e-6."""
-    flats = [known.flat(right), *(known.flat(value) for value in values.values())]
-    return not any(known.alike(a, b) for i, a in enumerate(flats) for b in flats[i + 1 :])
+    flats = [judges.flat(right), *(judges.flat(value) for value in values.values())]
+    return not any(judges.alike(a, b) for i, a in enumerate(flats) for b in flats[i + 1 :])
 
 
 @pytest.mark.parametrize("seed", range(10))
@@ -738,7 +740,7 @@ def test_two_mistakes_alike_on_a_call_are_told_apart_by_the_calls_before_it(grad
 def test_a_mistake_is_named_only_where_no_other_gives_the_same_answer() -> None:
     right, answer = np.array([1.0, 2.0]), np.array([2.0, 4.0])
     alone = {"doubled": answer, "negated": -right}
-    assert known.matching(answer, alone, right) == "doubled"
+    assert judges.matching(answer, alone, right) == "doubled"
     twins = {"doubled": answer, "twice over": answer.copy(), "negated": -right}
-    assert known.matching(answer, twins, right) is None
-    assert known.matching(np.zeros(2), {"nothing": np.zeros(2)}, right) is None
+    assert judges.matching(answer, twins, right) is None
+    assert judges.matching(np.zeros(2), {"nothing": np.zeros(2)}, right) is None

@@ -25,6 +25,16 @@ from grader.authoring import (
     scalar_function,
 )
 
+from .judges import (
+    floats,
+    leaves_arguments_alone,
+    plain_inputs,
+    same_answer,
+    same_answers,
+    same_floats,
+    same_steps,
+    same_tuple,
+)
 from .known import (
     ADAGRAD_MISTAKES,
     ADAM_MISTAKES,
@@ -35,17 +45,8 @@ from .known import (
     RELU_MISTAKES,
     RMSPROP_MISTAKES,
     SIGMOID_MISTAKES,
-    floats,
-    gradient_check,
-    leaves_arguments_alone,
-    plain_inputs,
-    same_answer,
-    same_answers,
-    same_floats,
-    same_gradients,
-    same_steps,
-    same_tuple,
 )
+from .network_judges import gradient_check, same_gradients
 
 # f(u) = sin(u) + u**2 / 4 after g(x) = x**3 - 2x + 1: g(x) is far from x, dg(x) from g(x), and
 # df is neither even nor a multiple of dg, so each wrong composition gives its own number.
