@@ -8,7 +8,8 @@ gradient, k = 1, m = 1, d = 1, Adam at t = 1 and at large t, tiny and large grad
 list input, exact shapes and dtypes, and no argument changed in place. `mlp_gradients` is judged
 twice: against the reference, and against central differences of the given `mlp_loss`. The
 optimisers are stepped several times, each step on the student's own returned state. The wrong
-formulas and judges are in `known.py`.
+formulas are in `known.py`, the judges in `judges.py` and `network_judges.py`, the inputs in
+`inputs.py`.
 """
 
 from types import ModuleType
@@ -22,9 +23,21 @@ from grader.authoring import (
     fail,
     require,
     same_value,
-    scalar_function,
 )
 
+from .inputs import (
+    EXP_SLOPE,
+    INNER,
+    INNER_SLOPE,
+    OUTER_SLOPE,
+    TANH,
+    TANH_SLOPE,
+    gradients,
+    long_gradient,
+    network,
+    non_symmetric,
+    relu_inputs,
+)
 from .judges import (
     floats,
     leaves_arguments_alone,
@@ -48,40 +61,9 @@ from .known import (
 )
 from .network_judges import gradient_check, same_gradients
 
-# f(u) = sin(u) + u**2 / 4 after g(x) = x**3 - 2x + 1: g(x) is far from x, dg(x) from g(x), and
-# df is neither even nor a multiple of dg, so each wrong composition gives its own number.
-OUTER_SLOPE = scalar_function("cos(x) + x/2", label="df(u) = cos(u) + u/2")
-INNER = scalar_function("x**3 - 2*x + 1", label="g(x) = x**3 - 2*x + 1")
-INNER_SLOPE = scalar_function("3*x**2 - 2", label="dg(x) = 3*x**2 - 2")
-# exp after tanh: a second composition, bounded inner function.
-EXP_SLOPE = scalar_function("exp(x)", label="df(u) = exp(u)")
-TANH = scalar_function("tanh(x)", label="g(x) = tanh(x)")
-TANH_SLOPE = scalar_function("1 - tanh(x)**2", label="dg(x) = 1 - tanh(x)**2")
-
 ADAGRAD_PARTS = ("x_new", "accum_new")
 RMSPROP_PARTS = ("x_new", "sq_new")
 ADAM_PARTS = ("x_new", "m_new", "v_new")
-
-
-def network(rng: np.random.Generator, d: int, k: int, m: int) -> tuple:
-    """A random network (W1, b1, W2, b2) with inputs X (m, d) and targets y (m,)."""
-    return (rng.normal(size=(d, k)), rng.normal(size=k) * 0.5, rng.normal(size=k),
-            float(rng.normal()), rng.normal(size=(m, d)), rng.normal(size=m))  # fmt: skip
-
-
-def gradients(rng: np.random.Generator, count: int, n: int, scale: float = 1.0) -> list:
-    """`count` random gradients of shape (n,), entries of both signs around `scale`."""
-    signs = rng.choice([-1.0, 1.0], size=(count, n))
-    return list(signs * scale * rng.uniform(0.3, 2.0, size=(count, n)))
-
-
-def non_symmetric(rng: np.random.Generator, n: int) -> np.ndarray:
-    """An invertible, well-conditioned matrix that is not symmetric and not diagonal: its
-    diagonal (2.5 to 4) outweighs each row's other entries (at most 1.7), and its corners differ
-    by at least 1, so H, H.T and diag(H) give three different steps."""
-    matrix = rng.uniform(-0.5, 0.5, size=(n, n))
-    matrix[0, -1], matrix[-1, 0] = rng.uniform(0.8, 1.2), rng.uniform(-0.5, -0.2)
-    return matrix - np.diag(np.diag(matrix)) + np.diag(rng.uniform(2.5, 4.0, size=n))
 
 
 # --- chain_rule_derivative -------------------------------------------------------------------
@@ -164,15 +146,6 @@ def same_relu(student: StudentProxy, reference: ModuleType, z: object) -> None:
     """relu_derivative's values, as floats (booleans or ints with the right values are told so);
     a number may give a float or a 0-d array."""
     same_floats(student, reference, "relu_derivative", z, wrong=RELU_MISTAKES)
-
-
-def relu_inputs(rng: np.random.Generator, size: int) -> np.ndarray:
-    """Values of both signs, some of them in (-1, 1), and exact zeros, shuffled."""
-    values = np.concatenate([
-        -rng.uniform(1.0, 3.0, size=1), -rng.uniform(0.01, 0.9, size=1), np.zeros(2),
-        rng.uniform(0.01, 0.9, size=1), rng.uniform(1.0, 3.0, size=size - 5),
-    ])  # fmt: skip
-    return rng.permutation(values)
 
 
 @check("relu_derivative", weight=2)
@@ -261,14 +234,6 @@ def test_mlp_gradients_leave_arguments_alone(
 
 
 # --- clip_by_norm ----------------------------------------------------------------------------
-
-
-def long_gradient(rng: np.random.Generator, max_norm: float, n: int = 5) -> np.ndarray:
-    """A gradient of norm well above max_norm with one component above max_norm and others
-    below it, so clipping each component, or by another measure, gives another answer."""
-    grad = rng.choice([-1.0, 1.0], size=n) * rng.uniform(0.2, 0.6, size=n) * max_norm
-    grad[rng.integers(n)] = rng.choice([-1.0, 1.0]) * rng.uniform(2.5, 4.0) * max_norm
-    return grad
 
 
 def same_clip(student: StudentProxy, reference: ModuleType, grad: object,
