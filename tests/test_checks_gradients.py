@@ -378,6 +378,16 @@ REFERENCE = reference_source("gradients")
 # Each is the reference with some functions redefined after it (its gradient calls the module's
 # own partial_derivative, and gradient_check its gradient, so redefining those changes them too).
 OVERRIDES = {
+    # right answers, but x moved in place afterwards: only the check that looks at x loses
+    "wrong_hessian_moves_x": """
+_reference_hessian = hessian
+
+def hessian(f, x, h=1e-4):
+    H = _reference_hessian(f, np.array(x, dtype=float), h)
+    if isinstance(x, np.ndarray):
+        x += 1
+    return H
+""",
     "wrong_partial_step_ignored": """
 _reference_partial = partial_derivative
 
@@ -515,6 +525,7 @@ def gradient_check(f, grad_fn, x, h=1e-5):
 GN = f"{known.IGNORED_H}, in the numerical gradient gn"
 # student -> {check that must fail: words its message must hold}; every other check passes.
 EXPECTED = {
+    "wrong_hessian_moves_x": {"hessian_leaves_x_alone": "changed its argument number 2 in place"},
     "wrong_partial_step_ignored": {"partial_derivative_large_step": known.IGNORED_H},
     "wrong_gradient_step_ignored": {
         "gradient_large_step": known.IGNORED_H,

@@ -43,7 +43,6 @@ from .judges import (
     difference_verdict,
     gradient_check_verdict,
     hessian_verdict,
-    leaves_alone,
     plain_inputs,
     same_closed_form,
     same_difference,
@@ -113,7 +112,7 @@ def test_partial_derivative_leaves_x_alone(
     def judge(got: object, call: str) -> Verdict:
         return difference_verdict(got, expected, call, f=WAVY, at=x, axes=[1])
 
-    leaves_alone(student, "partial_derivative", (WAVY, x, 1), judge)
+    unchanged_arguments(student, "partial_derivative", WAVY, x, 1, judge=judge)
 
 
 # --- gradient --------------------------------------------------------------------------------
@@ -153,7 +152,7 @@ def test_gradient_leaves_x_alone(
     def judge(got: object, call: str) -> Verdict:
         return difference_verdict(got, expected, call, f=WAVY, at=x, axes=range(3))
 
-    leaves_alone(student, "gradient", (WAVY, x), judge)
+    unchanged_arguments(student, "gradient", WAVY, x, judge=judge)
 
 
 # --- quadratic_gradient ----------------------------------------------------------------------
@@ -236,7 +235,7 @@ def test_hessian_leaves_x_alone(student: StudentProxy, rng: np.random.Generator)
     def judge(got: object, call: str) -> Verdict:
         return hessian_verdict(got, call, WAVY, x, wrong=HESSIAN_MISTAKES)
 
-    leaves_alone(student, "hessian", (WAVY, x), judge)
+    unchanged_arguments(student, "hessian", WAVY, x, judge=judge)
 
 
 # --- directional_derivative ------------------------------------------------------------------
@@ -412,4 +411,4 @@ def test_gradient_check_leaves_x_alone(
     def judge(got: object, call: str) -> Verdict:
         return gradient_check_verdict(got, expected, call, WAVY, WAVY_WRONG_GRADIENT, x)
 
-    leaves_alone(student, "gradient_check", (WAVY, WAVY_WRONG_GRADIENT, x), judge)
+    unchanged_arguments(student, "gradient_check", WAVY, WAVY_WRONG_GRADIENT, x, judge=judge)

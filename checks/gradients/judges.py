@@ -10,8 +10,6 @@
   numerical gradient can move it;
 - `same_closed_form`, `same_direction`: closed forms, with a tight tolerance;
 - `same_labels`: several labels, naming the mistake that reproduces all of the student's answers;
-- `leaves_alone`: no argument changed in place, and a right answer (leaving the input alone by
-  never reading it earns nothing);
 - `plain_inputs`: a call on int or list input that, when it fails, is retried on float arrays.
 
 A mistake is named only when it is certain (`certain`): its value on the call is apart from the
@@ -38,7 +36,6 @@ from grader.authoring import (
     check_number,
     fail,
     real_array,
-    require,
     same_value,
     with_hint,
     wrong_values,
@@ -367,19 +364,6 @@ def same_labels(student: StudentProxy, reference: ModuleType, function: str,
     """`grader.authoring.same_labels` for cases of positional arguments only."""
     labels(student, reference, function, [(args, {}) for args in cases], vocabulary=vocabulary,
            wrong=wrong)  # fmt: skip
-
-
-def leaves_alone(student: StudentProxy, function: str, args: tuple, judge: Judge) -> None:
-    """The call leaves its array arguments as they were, and `judge` accepts its answer."""
-    result = getattr(student, function).with_args(*args)
-    call = student.last_call
-    for position, (before, after) in enumerate(zip(args, result.args_after or (), strict=False)):
-        if isinstance(before, (np.ndarray, list)) and not np.array_equal(
-            np.asarray(before), np.asarray(after)
-        ):
-            fail(f"{call} changed its argument number {position + 1} in place; "
-                 "compute a new array instead of updating the one you were given.")  # fmt: skip
-    require(judge(result.value, call))
 
 
 def plain_inputs(judge: Callable[[tuple], Any], given: tuple, floats: tuple, advice: str) -> None:

@@ -98,10 +98,13 @@ def same_pair(student: StudentProxy, reference: Any, function: str, *args: Any,
     return got
 
 
-def unchanged_arguments(student: StudentProxy, function: str, *args: Any,
-                        reference: Any = None) -> None:  # fmt: skip
+def unchanged_arguments(student: StudentProxy, function: str, *args: Any, reference: Any = None,
+                        judge: Callable[[Any, str], Verdict] | None = None) -> None:  # fmt: skip
     """Calling the function must leave its array arguments as they were, and, when `reference` is
-    given, return the reference's answer: not touching the input earns nothing on its own."""
+    given, return the reference's answer: not touching the input earns nothing on its own.
+
+    `judge` (the student's answer, the call in words) -> Verdict stands in for `reference` where
+    the answer is judged otherwise (against central differences, with a tolerance of its own)."""
     result = getattr(student, function).with_args(*args)
     call = student.last_call
     for position, (before, after) in enumerate(zip(args, result.args_after or (), strict=False)):
@@ -110,7 +113,9 @@ def unchanged_arguments(student: StudentProxy, function: str, *args: Any,
         ):
             fail(f"{call} changed its argument number {position + 1} in place; "
                  "compute a new array instead of updating the one you were given.")  # fmt: skip
-    if reference is not None:
+    if judge is not None:
+        require(judge(result.value, call))
+    elif reference is not None:
         expected = getattr(reference, function)(*args)
         require(same_value(result.value, expected, call))
 
