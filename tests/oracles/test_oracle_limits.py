@@ -56,7 +56,7 @@ def test_the_cpu_limit_stops_a_loop_in_the_main_thread() -> None:
 
 def test_the_cpu_limit_stops_sympy_itself() -> None:
     with pytest.raises(OutOfTime), CpuLimit(0.2):
-        for exponent in range(2000, 100_000, 500):  # bounded: far more than 0.2 s
+        for exponent in range(2000, 8000, 500):  # ~47 s of CPU unlimited: fails, never hangs
             sympy.expand((x + 1) ** exponent)
 
 
