@@ -11,7 +11,10 @@ mechanisms really stop the work, each where it is safe:
   there. It guards only code that an exception leaves nothing half-done in: the numeric
   evaluation, pure functions over a private mpmath context. `OutOfTime` derives from
   BaseException, so that no `except Exception` in a library swallows it. CPU time rather than
-  wall time: the same answer gets the same verdict on a busy machine.
+  wall time: the same answer gets the same verdict on a busy machine. A handler that runs while
+  Python is finalising an object (a generator SymPy abandoned, a `__del__`) has its exception
+  reported as "Exception ignored" and dropped; the block then keeps the hook Python reports that
+  through (`sys.unraisablehook`), which raises `OutOfTime` again a moment later.
 - `in_child(function, seconds)`: SymPy's expand and simplify fill global caches and flip global
   evaluation flags, which an exception could leave half-changed for the next student; they run in
   a forked child instead, under its own CPU-time and memory limits, killed when time is up. Only
@@ -30,6 +33,7 @@ import os
 import resource
 import select
 import signal
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -41,13 +45,16 @@ CHILD_MEMORY_BYTES = 1 << 30
 # A child's CPU time is its limit; the wall-clock wait for it allows for a busy machine.
 WALL_FACTOR = 3.0
 WALL_SLACK = 1.0
+# CPU time after a dropped `OutOfTime` before it is raised again.
+RETRY_SECONDS = 0.005
 
 
 class OutOfTime(BaseException):
     """Raised inside a `CpuLimit` block whose CPU time is up."""
 
 
-_active = [False]
+_active = [False]  # an `OutOfTime` is still to be raised in the block
+_inside = [False]  # a block is running, whether or not it has raised
 
 
 def _on_signal(signum: int, frame: FrameType | None) -> None:
@@ -56,6 +63,20 @@ def _on_signal(signum: int, frame: FrameType | None) -> None:
     if _active[0]:
         _active[0] = False
         raise OutOfTime
+
+
+def _on_unraisable(unraisable: sys.UnraisableHookArgs) -> None:
+    # Only the exception of a block still running is raised again; anything else is reported as
+    # Python would have reported it.
+    if (
+        _inside[0]
+        and unraisable.exc_type is not None
+        and issubclass(unraisable.exc_type, OutOfTime)
+    ):
+        _active[0] = True
+        signal.setitimer(signal.ITIMER_VIRTUAL, RETRY_SECONDS)
+        return
+    sys.__unraisablehook__(unraisable)
 
 
 def can_interrupt() -> bool:
@@ -82,11 +103,13 @@ class CpuLimit:
         self.seconds = seconds
         self.armed = False
         self._previous: object = None
+        self._previous_hook = sys.unraisablehook
 
     def __enter__(self) -> CpuLimit:
         if self.seconds > 0 and can_interrupt():
             self._previous = signal.signal(signal.SIGVTALRM, _on_signal)
-            _active[0] = True
+            self._previous_hook, sys.unraisablehook = sys.unraisablehook, _on_unraisable
+            _inside[0] = _active[0] = True
             signal.setitimer(signal.ITIMER_VIRTUAL, self.seconds)
             self.armed = True
         return self
@@ -97,10 +120,11 @@ class CpuLimit:
         error: BaseException | None,
         trace: TracebackType | None,
     ) -> None:
-        _active[0] = False
+        _inside[0] = _active[0] = False
         if self.armed:
             signal.setitimer(signal.ITIMER_VIRTUAL, 0)
             signal.signal(signal.SIGVTALRM, self._previous)  # type: ignore[arg-type]
+            sys.unraisablehook = self._previous_hook
             self.armed = False
 
 
