@@ -55,6 +55,7 @@ class OutOfTime(BaseException):
 
 _active = [False]  # an `OutOfTime` is still to be raised in the block
 _inside = [False]  # a block is running, whether or not it has raised
+_outer_hook = [sys.__unraisablehook__]  # the hook that was in place when the block began
 
 
 def _on_signal(signum: int, frame: FrameType | None) -> None:
@@ -66,8 +67,8 @@ def _on_signal(signum: int, frame: FrameType | None) -> None:
 
 
 def _on_unraisable(unraisable: sys.UnraisableHookArgs) -> None:
-    # Only the exception of a block still running is raised again; anything else is reported as
-    # Python would have reported it.
+    # Only the exception of a block still running is raised again; anything else goes to the
+    # hook the block found (pytest's, say).
     if (
         _inside[0]
         and unraisable.exc_type is not None
@@ -76,7 +77,7 @@ def _on_unraisable(unraisable: sys.UnraisableHookArgs) -> None:
         _active[0] = True
         signal.setitimer(signal.ITIMER_VIRTUAL, RETRY_SECONDS)
         return
-    sys.__unraisablehook__(unraisable)
+    _outer_hook[0](unraisable)
 
 
 def can_interrupt() -> bool:
@@ -103,12 +104,11 @@ class CpuLimit:
         self.seconds = seconds
         self.armed = False
         self._previous: object = None
-        self._previous_hook = sys.unraisablehook
 
     def __enter__(self) -> CpuLimit:
         if self.seconds > 0 and can_interrupt():
             self._previous = signal.signal(signal.SIGVTALRM, _on_signal)
-            self._previous_hook, sys.unraisablehook = sys.unraisablehook, _on_unraisable
+            _outer_hook[0], sys.unraisablehook = sys.unraisablehook, _on_unraisable
             _inside[0] = _active[0] = True
             signal.setitimer(signal.ITIMER_VIRTUAL, self.seconds)
             self.armed = True
@@ -124,7 +124,7 @@ class CpuLimit:
         if self.armed:
             signal.setitimer(signal.ITIMER_VIRTUAL, 0)
             signal.signal(signal.SIGVTALRM, self._previous)  # type: ignore[arg-type]
-            sys.unraisablehook = self._previous_hook
+            sys.unraisablehook = _outer_hook[0]
             self.armed = False
 
 
