@@ -402,3 +402,73 @@ def test_canvas_export_of_a_real_graded_folder(
     assert by_login["bob"] == format_points(points["bob"])
     assert by_login["carol@uni.edu"] == "0"
     assert "not in the roster: dana" in err  # dana.ipynb has no row: listed, not dropped
+
+
+def test_canvas_roster_written_by_hand_gets_its_points_possible_row(
+    tmp_path: Path, grades_dir: Path, capsys: pytest.CaptureFixture
+):
+    """A minimal roster (Canvas's required columns, an older `Student,,,Muted` row, CRLF line
+    ends): the new column's points possible go in a Points Possible row under the header."""
+    roster = tmp_path / "canvas.csv"
+    roster.write_bytes(
+        b"Student,ID,SIS User ID,SIS Login ID,Section\r\n"
+        b"Student,,,,Muted\r\n"
+        b'"Smith, Alice",2001,S001,alice,A\r\n'
+    )
+    out = tmp_path / "import.csv"
+    status, err = export(capsys, grades_dir, "--to", "canvas", "--roster", roster, "--out", out)
+    assert status == 0, err
+    assert out.read_bytes() == (
+        b"Student,ID,SIS User ID,SIS Login ID,Section,derivatives\r\n"
+        b"    Points Possible,,,,,10\r\n"
+        b"Student,,,,Muted,\r\n"
+        b'"Smith, Alice",2001,S001,alice,A,8.5\r\n'
+    )  # no byte-order mark, as the roster had none
+    assert "1 grade in column derivatives, for 1 roster row (0 without" in err
+
+
+def test_canvas_column_option_and_columns_canvas_would_ignore(
+    tmp_path: Path, grades_dir: Path, capsys: pytest.CaptureFixture
+):
+    roster = write_roster(tmp_path / "canvas.csv", CANVAS_HEADER, CANVAS_ROWS)
+    out = tmp_path / "import.csv"
+    common = (grades_dir, "--to", "canvas", "--roster", roster, "--out", out)
+    status, err = export(capsys, *common, "--column", "homework 1")
+    assert status == 0, err
+    rows = read_back(out)
+    assert rows[0] == read_back(roster)[0]  # filled Homework 1 (1001), no new column
+    assert [row[5] for row in rows[3:]] == ["8.5", "6", "10", "8.00", ""]
+    status, err = export(capsys, *common, "--column", "Current Score")
+    assert status == 2 and "column Current Score of" in err and "is read only in Canvas" in err
+    status, err = export(capsys, *common, "--column", "Derivatives Final Grade")
+    assert status == 2 and "Canvas ignores a column named Derivatives Final Grade" in err
+
+
+def test_two_submissions_for_one_row_are_listed_not_guessed(
+    tmp_path: Path, capsys: pytest.CaptureFixture
+):
+    grades = write_grades(
+        tmp_path / "out",
+        [{"student": "alice", "points": 1.0}, {"student": "Alice@Uni.edu", "points": 9.0}],
+    )
+    roster = write_roster(tmp_path / "worksheet.csv", MOODLE_HEADER, MOODLE_ROWS)
+    out = tmp_path / "upload.csv"
+    status, err = export(capsys, grades, "--to", "moodle", "--roster", roster, "--out", out)
+    assert status == 0, err
+    assert read_back(out) == read_back(roster)  # nothing written into alice's row
+    assert f"ambiguous: alice matches row 2 of {roster}, as another submission does" in err
+    assert "ambiguous: Alice@Uni.edu matches row 2" in err
+
+
+def test_moodle_matches_on_username_when_the_worksheet_shows_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture
+):
+    grades = write_grades(tmp_path / "out", [{"student": "asmith", "points": 7.0}])
+    header = MOODLE_HEADER.replace('"Email address"', 'Username,"Email address"')
+    rows = [row.replace(",alice@uni.edu,", ",asmith,alice@uni.edu,") for row in MOODLE_ROWS[:1]]
+    roster = write_roster(tmp_path / "worksheet.csv", header, rows)
+    out = tmp_path / "upload.csv"
+    status, err = export(capsys, grades, "--to", "moodle", "--roster", roster, "--out", out)
+    assert status == 0, err
+    written = read_back(out)
+    assert written[1][written[0].index("Grade")] == "7"

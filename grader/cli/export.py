@@ -148,8 +148,8 @@ def _report(filled: Filled, roster: Path, out: Path, console: Console) -> None:
     console.print(
         Text(
             f"wrote {out}: {plural(written, 'grade')} in column {printable(filled.column)}, for "
-            f"{filled.student_rows} roster rows ({filled.student_rows - written} without a "
-            "submission keep their cell)."
+            f"{plural(filled.student_rows, 'roster row')} ({filled.student_rows - written} "
+            "without a submission keep their cell)."
         )
     )
 
