@@ -472,3 +472,35 @@ def test_moodle_matches_on_username_when_the_worksheet_shows_it(
     assert status == 0, err
     written = read_back(out)
     assert written[1][written[0].index("Grade")] == "7"
+
+
+def test_moodle_download_names_match_their_participant_row(
+    tmp_path: Path, capsys: pytest.CaptureFixture
+):
+    """Graded straight from Moodle's "Download all submissions" folders (named with the
+    participant id), even on a blind-marking worksheet that shows no email address."""
+    grades = write_grades(
+        tmp_path / "out",
+        [
+            {"student": "Bob O'Neil_1234568_assignsubmission_file", "points": 5.0},
+            {"student": "Participant_1234570_assignsubmission_file", "points": 2.5},
+        ],
+    )
+    header = MOODLE_HEADER.replace(',"Full name","Email address"', "")
+    rows = [without_names(row) for row in MOODLE_ROWS]
+    roster = write_roster(tmp_path / "worksheet.csv", header, rows)
+    out = tmp_path / "upload.csv"
+    status, err = export(capsys, grades, "--to", "moodle", "--roster", roster, "--out", out)
+    assert status == 0, err
+    written = read_back(out)
+    grade = written[0].index("Grade")
+    assert [row[grade] for row in written[1:]] == ["", "5", "", "2.5"]
+    assert "left out" not in err
+
+
+def without_names(row: str) -> str:
+    """A worksheet row without Full name and Email address, as blind marking shows it."""
+    cells = next(csv.reader([row]))
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="").writerow(cells[:1] + cells[3:])
+    return buffer.getvalue()

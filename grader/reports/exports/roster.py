@@ -17,7 +17,7 @@ from __future__ import annotations
 import csv
 import io
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -144,24 +144,30 @@ class Matches:
     ambiguous: list[tuple[Entry, tuple[int, ...]]] = field(default_factory=list)
 
 
+# An entry's own (column, key) to match on instead of the match column's, or None.
+Alternative = Callable[[Entry], "tuple[int, str] | None"]
+
+
 def match_rows(
-    roster: Roster, column: int, student_rows: Iterable[int], entries: Iterable[Entry]
+    roster: Roster,
+    column: int,
+    student_rows: Iterable[int],
+    entries: Iterable[Entry],
+    *,
+    alternative: Alternative | None = None,
 ) -> Matches:
-    """Match each entry to one of `student_rows` by its cell in `column` (module docstring)."""
-    exact: dict[str, list[int]] = {}
-    by_local_part: dict[str, list[int]] = {}
-    for row in student_rows:
-        cells = roster.rows[row]
-        key = match_key(cells[column]) if column < len(cells) else ""
-        if not key:
-            continue
-        exact.setdefault(key, []).append(row)
-        if "@" in key:
-            by_local_part.setdefault(key.rsplit("@", 1)[0], []).append(row)
+    """Match each entry to one of `student_rows` by its cell in `column` (module docstring), or
+    by the column and key `alternative` gives for it."""
+    rows = list(student_rows)
+    indexes: dict[int, tuple[dict[str, list[int]], dict[str, list[int]]]] = {}
     matches = Matches()
     claims: dict[int, list[Entry]] = {}
     for entry in entries:
-        key = match_key(entry.student)
+        where = alternative(entry) if alternative is not None else None
+        index, key = where or (column, match_key(entry.student))
+        if index not in indexes:
+            indexes[index] = _index(roster, index, rows)
+        exact, by_local_part = indexes[index]
         found = exact.get(key) or by_local_part.get(key, [])
         if not found:
             matches.unmatched.append(entry)
@@ -175,6 +181,23 @@ def match_rows(
         else:
             matches.ambiguous.extend((entry, (row,)) for entry in claimants)
     return matches
+
+
+def _index(
+    roster: Roster, column: int, rows: Iterable[int]
+) -> tuple[dict[str, list[int]], dict[str, list[int]]]:
+    """The rows by their cell in `column` (as `match_key` has it), and by an email's local part."""
+    exact: dict[str, list[int]] = {}
+    by_local_part: dict[str, list[int]] = {}
+    for row in rows:
+        cells = roster.rows[row]
+        key = match_key(cells[column]) if column < len(cells) else ""
+        if not key:
+            continue
+        exact.setdefault(key, []).append(row)
+        if "@" in key:
+            by_local_part.setdefault(key.rsplit("@", 1)[0], []).append(row)
+    return exact, by_local_part
 
 
 def parse_number(text: str) -> float | None:
