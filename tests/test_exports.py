@@ -504,3 +504,23 @@ def without_names(row: str) -> str:
     buffer = io.StringIO()
     csv.writer(buffer, lineterminator="").writerow(cells[:1] + cells[3:])
     return buffer.getvalue()
+
+
+def test_canvas_last_name_first_name_export(
+    tmp_path: Path, grades_dir: Path, capsys: pytest.CaptureFixture
+):
+    """Canvas's export with "show first and last names" on starts LastName, FirstName, ID."""
+    roster = tmp_path / "canvas.csv"
+    roster.write_text(
+        BOM + "LastName,FirstName,ID,SIS User ID,SIS Login ID,Section\n"
+        "    Points Possible,,,,,\n"
+        "Smith,Alice,2001,S001,alice,A\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "import.csv"
+    status, err = export(capsys, grades_dir, "--to", "canvas", "--roster", roster, "--out", out)
+    assert status == 0, err
+    assert read_back(out)[1:] == [
+        ["    Points Possible", "", "", "", "", "", "10"],
+        ["Smith", "Alice", "2001", "S001", "alice", "A", "8.5"],
+    ]

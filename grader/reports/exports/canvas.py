@@ -24,6 +24,18 @@ from grader.reports.text import format_points, printable
 
 # Where Canvas keeps each student's logins, the most likely to name a submission first.
 MATCH_COLUMNS = ("SIS Login ID", "SIS User ID", "ID")
+# The columns that say who a row is: never an assignment's.
+STUDENT_COLUMNS = (
+    "Student",
+    "LastName",
+    "FirstName",
+    "ID",
+    "SIS User ID",
+    "SIS Login ID",
+    "Section",
+    "Integration ID",
+    "Root Account",
+)
 # The row Canvas adds above Points Possible when an assignment's grades are hidden.
 _POSTING_ROW = re.compile(r"^\s*(Muted|Manual Posting.*)?\s*$", re.IGNORECASE)
 _TITLE_WITH_ID = re.compile(r"^(?P<title>.*?)\s*\((?P<id>\d+)\)\s*$")
@@ -47,7 +59,7 @@ def fill_canvas(
 ) -> Filled:
     """`roster` (Canvas's gradebook export) with the grades in the assignment's column."""
     header = roster.header
-    if not (_has(header, 0, ("Student", "LastName")) and _has(header, 1, ("ID",))):
+    if not (_starts(header, "Student", "ID") or _starts(header, "LastName", "FirstName", "ID")):
         raise ExportError(
             f"{roster.path} is not a Canvas gradebook export (it starts "
             f"{', '.join(printable(cell) for cell in header[:2])}, not Student, ID); give "
@@ -106,8 +118,11 @@ def _points_possible_row(roster: Roster) -> int | None:
     return None
 
 
-def _has(header: list[str], index: int, words: tuple[str, ...]) -> bool:
-    return index < len(header) and any(word in header[index] for word in words)
+def _starts(header: list[str], *words: str) -> bool:
+    """Whether the header's first cells hold `words`, the test Canvas's import makes."""
+    return len(header) > len(words) and all(
+        word in cell for word, cell in zip(words, header, strict=False)
+    )
 
 
 def _assignment_column(roster: Roster, name: str) -> int | None:
@@ -115,6 +130,8 @@ def _assignment_column(roster: Roster, name: str) -> int | None:
     wanted = match_key(name)
     found = []
     for index, cell in enumerate(roster.header):
+        if cell in STUDENT_COLUMNS:
+            continue
         titled = _TITLE_WITH_ID.match(cell)
         if match_key(cell) == wanted or (titled and match_key(titled["title"]) == wanted):
             found.append(index)
@@ -128,6 +145,11 @@ def _assignment_column(roster: Roster, name: str) -> int | None:
 
 
 def _refuse_read_only_name(name: str) -> None:
+    if name in STUDENT_COLUMNS:
+        raise ExportError(
+            f"{name} is a column of Canvas's students, not of an assignment; give the "
+            "assignment's column another name with --column."
+        )
     for read_only in _READ_ONLY_NAMES:
         if read_only.casefold() in name.casefold():
             raise ExportError(
