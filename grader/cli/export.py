@@ -40,7 +40,10 @@ def add_export_command(commands: argparse._SubParsersAction) -> None:
     )
     export.add_argument("grades_dir", metavar="GRADES_DIR", help="the folder grader grade wrote")
     export.add_argument(
-        "--to", required=True, choices=("canvas", "moodle", "csv"), help="the file to write"
+        "--to",
+        required=True,
+        choices=("canvas", "moodle", "csv"),
+        help="the LMS to import into, or csv",
     )
     export.add_argument("--out", required=True, metavar="FILE", help="the file to write")
     export.add_argument(
@@ -53,14 +56,15 @@ def add_export_command(commands: argparse._SubParsersAction) -> None:
         "--match",
         metavar="COLUMN",
         help="the roster column holding gradkit's student names (default: Canvas: SIS Login ID, "
-        "SIS User ID or ID; Moodle: Username, Email address or ID number, whichever it has "
-        "first); an email address also matches by the part before @",
+        "SIS User ID or ID; Moodle: Username, Email address, ID number or Identifier, "
+        "whichever it has first); an email address also matches by the part before @",
     )
     export.add_argument(
         "--column",
         metavar="NAME",
         help="the roster column to write the grades in (default: Canvas: the assignment's own "
-        "column, `ID (number)`, else a new column named after the assignment; Moodle: Grade)",
+        "column, titled with the assignment's id (`derivatives (1234)`), else a new column "
+        "named after the assignment; Moodle: Grade)",
     )
     export.set_defaults(run=run_export)
 
