@@ -8,11 +8,10 @@ as on time (no penalty, raw points = points).
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from grader.reports.grades import JSON_NAME
+from grader.reports.grades import JSON_NAME, read_grades
 
 
 class ExportError(Exception):
@@ -52,7 +51,7 @@ def read_grades_folder(folder: Path) -> Grades:
             "`grader grade --out` wrote."
         )
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = read_grades(path)
         entries = tuple(_entry(item) for item in data["submissions"])
         return Grades(path, str(data["assignment"]), float(data["max_points"]), entries)
     except (OSError, UnicodeDecodeError, ValueError, TypeError, KeyError, AttributeError):
