@@ -17,6 +17,7 @@ from rich.text import Text
 
 from grader import __version__
 from grader.cli.common import INTERRUPTED, USAGE_ERROR, UsageError
+from grader.cli.export import add_export_command
 from grader.cli.grade import add_grade_command, run_grade
 from grader.cli.init import add_init_command
 from grader.cli.nbgrader import add_nbgrader_command
@@ -38,6 +39,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_nbgrader_command(commands)
     add_init_command(commands)
     add_validate_command(commands)
+    add_export_command(commands)
     return parser
 
 
